@@ -1,0 +1,213 @@
+"""The stance classifier: the scikit-learn pipeline, predictions and their explanations.
+
+A :class:`StanceModel` wraps a fitted pipeline (normalizer -> word and character TF-IDF ->
+logistic regression). It predicts the primary label, the set of labels that apply, a
+probability for each of the five labels, and explains a decision by the words and phrases
+that pushed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .errors import EmptyStatementError, InputError
+from .features import StatementNormalizer
+from .labels import LABELS
+
+#: A second label is listed in ``labels`` when its probability reaches this share of the
+#: primary label's probability (and at least SECONDARY_MIN). Chosen on grouped CV of the
+#: corpus's multi-label rows.
+SECONDARY_RATIO = 0.5
+SECONDARY_MIN = 0.2
+#: Longest statement accepted (characters). A longer "statement" is a whole document
+#: pasted by mistake; stance extract splits articles into statements first.
+MAX_STATEMENT_CHARS = 20_000
+#: Feature kinds the training command can compare.
+FEATURE_SETS = ("word", "char", "word+char")
+
+
+class Prediction(NamedTuple):
+    """One classified statement."""
+
+    text: str
+    label: str
+    labels: tuple[str, ...]
+    confidence: float
+    probabilities: dict[str, float]
+
+
+class Contribution(NamedTuple):
+    """A word or phrase and how much it pushed a label (log-odds units)."""
+
+    feature: str
+    weight: float
+
+
+def build_pipeline(
+    features: str = "word+char",
+    C: float = 4.0,  # noqa: N803 - scikit-learn's name
+    mask_names: bool = True,
+    mark_negation: bool = True,
+    seed: int = 0,
+) -> Pipeline:
+    """The untrained pipeline. ``features`` is one of :data:`FEATURE_SETS`."""
+    if features not in FEATURE_SETS:
+        raise InputError(f"unknown feature set {features!r}; use one of {', '.join(FEATURE_SETS)}")
+    parts = []
+    if "word" in features:
+        parts.append(
+            (
+                "word",
+                TfidfVectorizer(
+                    token_pattern=r"\S+",
+                    lowercase=False,
+                    ngram_range=(1, 3),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=200_000,
+                ),
+            )
+        )
+    if "char" in features:
+        parts.append(
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=200_000,
+                ),
+            )
+        )
+    return Pipeline(
+        [
+            ("normalize", StatementNormalizer(mark_negation=mark_negation, mask_names=mask_names)),
+            ("features", FeatureUnion(parts)),
+            (
+                "classifier",
+                LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed),
+            ),
+        ]
+    )
+
+
+def check_statement(text: object, where: str = "statement") -> str:
+    """Validate one statement; return it stripped."""
+    if not isinstance(text, str):
+        raise InputError(f"{where}: expected text, got {type(text).__name__}")
+    stripped = text.strip()
+    if not stripped:
+        raise EmptyStatementError(f"{where}: empty statement; give the words to classify")
+    if len(stripped) > MAX_STATEMENT_CHARS:
+        raise InputError(
+            f"{where}: {len(stripped):,} characters is not one statement (limit "
+            f"{MAX_STATEMENT_CHARS:,}); run `stance extract` on whole articles"
+        )
+    return stripped
+
+
+def labels_from_probabilities(probs: Sequence[float]) -> tuple[str, tuple[str, ...], float]:
+    """Primary label, the labels that apply (primary first), and the confidence."""
+    order = np.argsort(probs)[::-1]
+    top = float(probs[order[0]])
+    chosen = [LABELS[order[0]]]
+    for idx in order[1:]:
+        p = float(probs[idx])
+        if p >= SECONDARY_MIN and p >= SECONDARY_RATIO * top:
+            chosen.append(LABELS[idx])
+    return LABELS[order[0]], tuple(chosen), top
+
+
+@dataclass
+class StanceModel:
+    """A fitted pipeline plus what is known about it (its manifest)."""
+
+    pipeline: Pipeline
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("model_id", "unsaved"))
+
+    def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        proba = self.pipeline.predict_proba(list(texts))
+        classes = list(self.pipeline.classes_)
+        # Columns in LABELS order whatever order the classifier learned them in.
+        return proba[:, [classes.index(label) for label in LABELS]]
+
+    def predict(self, texts: Iterable[str]) -> list[Prediction]:
+        """Classify statements; raises on an empty or oversized statement."""
+        items = [check_statement(t, f"statement {i + 1}") for i, t in enumerate(texts)]
+        if not items:
+            return []
+        return [self._prediction(t, p) for t, p in zip(items, self._probabilities(items))]
+
+    def predict_stream(self, texts: Iterable[str], batch_size: int = 4096) -> Iterator[Prediction]:
+        """Classify a stream in batches of ``batch_size``: memory stays flat."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self.predict(batch)
+                batch = []
+        if batch:
+            yield from self.predict(batch)
+
+    @staticmethod
+    def _prediction(text: str, probs: np.ndarray) -> Prediction:
+        label, labels, confidence = labels_from_probabilities(probs)
+        return Prediction(
+            text=text,
+            label=label,
+            labels=labels,
+            confidence=round(confidence, 4),
+            probabilities={lab: round(float(p), 4) for lab, p in zip(LABELS, probs)},
+        )
+
+    def explain(self, text: str, top: int = 6) -> dict[str, list[Contribution]]:
+        """For each label, the words and phrases of ``text`` that pushed it most.
+
+        Contributions are TF-IDF value x coefficient of the word n-gram features (the
+        character n-grams also vote but are not readable, so they are left out here).
+        """
+        text = check_statement(text)
+        normalize = self.pipeline.named_steps["normalize"]
+        union: FeatureUnion = self.pipeline.named_steps["features"]
+        classifier: LogisticRegression = self.pipeline.named_steps["classifier"]
+        normalized = normalize.transform([text])
+        offset = 0
+        word_vectorizer = None
+        for name, transformer in union.transformer_list:
+            if name == "word":
+                word_vectorizer = transformer
+                break
+            offset += len(transformer.vocabulary_)
+        if word_vectorizer is None:
+            return {label: [] for label in LABELS}
+        row = word_vectorizer.transform(normalized).tocoo()
+        names = word_vectorizer.get_feature_names_out()
+        classes = list(classifier.classes_)
+        result: dict[str, list[Contribution]] = {}
+        for label in LABELS:
+            coef = classifier.coef_[classes.index(label)]
+            pairs = [
+                Contribution(_readable(names[j]), float(v * coef[offset + j]))
+                for j, v in zip(row.col, row.data)
+            ]
+            pairs = [p for p in pairs if p.weight > 0]
+            pairs.sort(key=lambda c: -c.weight)
+            result[label] = pairs[:top]
+        return result
+
+
+def _readable(feature: str) -> str:
+    return feature.replace("_name_", "<name>").replace("_num_", "<number>")
