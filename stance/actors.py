@@ -159,7 +159,12 @@ class Registry:
                 key = _normalize(alias)
                 if key:
                     self.by_name.setdefault(key, []).append(official)
+        self.by_first: dict[str, list[str]] = {}
+        for key in self.by_name:
+            if len(key.split()) >= 2:
+                self.by_first.setdefault(key.split()[0], []).append(key)
         self.phrases: dict[str, tuple[str, str]] = {}  # key -> (code, kind of phrase)
+        self.acronyms: set[str] = set()
         self.adjectives: dict[str, str] = {}
         for actor in self.actors.values():
             entries = [
@@ -174,6 +179,8 @@ class Registry:
                 key = _normalize(phrase)
                 if key and key not in self.phrases:
                     self.phrases[key] = (actor.code, kind)
+                    if phrase.replace(".", "").isupper() and len(phrase) <= 5:
+                        self.acronyms.add(key)
             for adjective in actor.adjectives:
                 key = _normalize(adjective)
                 if key:
@@ -184,7 +191,10 @@ class Registry:
     # -- lookups -------------------------------------------------------------------------
     def official(self, name: str, on: Date | None = None) -> Official | None:
         """The official named ``name`` (full name or alias), preferring the term covering ``on``."""
-        candidates = self.by_name.get(_normalize(name), [])
+        key = _normalize(name)
+        candidates = self.by_name.get(key, [])
+        if not candidates:
+            candidates = self._near_name(key)
         if not candidates:
             return None
         if on is not None:
@@ -194,18 +204,55 @@ class Registry:
         # Out of term (or no date): the most recent term still tells the state.
         return max(candidates, key=lambda o: o.start or Date.min)
 
+    def _near_name(self, key: str) -> list[Official]:
+        """Officials whose full name differs by one letter in the surname: transliterations
+        and typos ("Savitt" for "Savett", "Baghaee" for "Baghaei"). Only for full names,
+        with the first name identical, so a surname alone never matches loosely."""
+        words = key.split()
+        if len(words) < 2 or len(words[-1]) < 5:
+            return []
+        found: list[Official] = []
+        for other in self.by_first.get(words[0], ()):
+            other_words = other.split()
+            if (
+                len(other_words) == len(words)
+                and other_words[:-1] == words[:-1]
+                and (_one_edit(other_words[-1], words[-1]))
+            ):
+                found.extend(self.by_name[other])
+        return found
+
     def find_phrases(self, text: str) -> list[tuple[int, str, str, str]]:
-        """Registry phrases inside ``text``: (word position, phrase, code, kind), longest first."""
-        words = [_clean_word(w) for w in _normalize(text).split()]
-        words = [w for w in words if w]
+        """Registry phrases inside ``text``: (word position, phrase, code, kind), longest
+        first. Acronyms match only in capitals ("US", "WHO"), never the words "us", "who".
+        A phrase inside a longer proper name is skipped ("National Security Council" is
+        not the UN's "Security Council"), unless a nationality adjective precedes it, which
+        then decides ("Russian Security Council" -> russia)."""
+        originals = _WORD.findall(text)
+        words = [_clean_word(_normalize(w)) for w in originals]
         found = []
         i = 0
         while i < len(words):
             for n in range(min(self.max_phrase_words, len(words) - i), 0, -1):
                 key = " ".join(words[i : i + n])
-                if key in self.phrases:
-                    code, kind = self.phrases[key]
-                    found.append((i, key, code, kind))
+                hit = self.phrases.get(key)
+                if hit and key in self.acronyms and not originals[i].isupper():
+                    hit = None
+                if hit:
+                    code, kind = hit
+                    before = originals[i - 1] if i > 0 else ""
+                    adjective = self.adjectives.get(_clean_word(_normalize(before)))
+                    if adjective and adjective != code and kind == "institution":
+                        found.append((i - 1, key, adjective, "adjective+institution"))
+                    elif (
+                        before[:1].isupper()
+                        and _clean_word(_normalize(before)) not in self.phrases
+                        and before.lower() not in {"the", "a", "an"}
+                        and not adjective
+                    ):
+                        pass  # part of a longer name the registry does not know
+                    else:
+                        found.append((i, key, code, kind))
                     i += n
                     break
             else:
@@ -230,11 +277,25 @@ class Registry:
         return Registry(actors=actors, officials=[*self.officials, *other.officials])
 
 
+_WORD = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f.\-'\u2019]*")
+
+
 def _clean_word(word: str) -> str:
     word = word.strip("\"'()[],;:")
     if word.endswith("'s"):
         word = word[:-2]
-    return word.rstrip(".") if word.count(".") <= 1 else word.rstrip(".")
+    return word.rstrip(".")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
 def _covers(official: Official, on: Date) -> bool:
@@ -431,7 +492,14 @@ def resolve_actor(
             nonstate = [p for p in phrases if registry.kind_of(p[2]) == "nonstate"]
             if nonstate:
                 return Resolution(None, "nonstate", nonstate[0][1])
-            _, phrase, code, kind = phrases[0]
+            chosen = phrases[0]
+            if len(phrases) > 1:
+                # "Azerbaijan's ally Turkey": the possessor is not the speaker, the head is.
+                originals = _WORD.findall(text)
+                last_word = chosen[0] + len(chosen[1].split()) - 1
+                if last_word < len(originals) and originals[last_word].endswith(("'s", "\u2019s")):
+                    chosen = phrases[-1]
+            _, phrase, code, kind = chosen
             return Resolution(code, kind, phrase)
     adjective = registry.find_adjective(f"{role} {speaker}")
     if adjective:

@@ -88,9 +88,12 @@ def match_statements(text: str, predicted: list, gold: list[dict]) -> list[tuple
             for i, s in enumerate(predicted)
             if i not in used and at >= 0 and s.start <= at < s.end
         ]
-        candidates.sort(key=lambda i: (predicted[i].actor != g.get("actor"),
-                                       not _speaker_matches(predicted[i].speaker,
-                                                            g.get("speaker", ""))))
+        candidates.sort(
+            key=lambda i: (
+                predicted[i].actor != g.get("actor"),
+                not _speaker_matches(predicted[i].speaker, g.get("speaker", "")),
+            )
+        )
         if candidates:
             used.add(candidates[0])
             pairs.append((g, predicted[candidates[0]]))

@@ -397,8 +397,14 @@ def _whole_phrase(phrase: str, registry: Registry) -> bool:
 def _clean_subject(text: str) -> str:
     text = text.strip(" ,;:-\u2014\u2013")
     text = _LEADING_ADVERBIALS.sub("", text)
+    # "Reading prepared remarks at the White House, Biden praised…"
+    text = re.sub(r"^[A-Z][a-z]+ing\b[^,]{0,120},\s*", "", text)
     # Drop parenthetical relative clauses: "China and Russia, which ..., were quick to".
-    text = re.sub(r",\s*(?:which|who|whose|whom)\b[^,]{0,200},", " ", text)
+    relative = re.search(r",\s*(?:which|who|whose|whom)\b", text)
+    if relative:
+        last_comma = text.rfind(",")
+        if last_comma > relative.start():
+            text = text[: relative.start()] + " " + text[last_comma + 1 :]
     text = re.sub(r"\s*\([^()]{0,80}\)", "", text)
     words = text.split()
     while words and words[-1].lower().strip(",") in _TRAILING_ADVERBS:
@@ -707,7 +713,17 @@ def _sentence_statements(text, s_start, s_end, quotes, inside, registry, context
                 i = len(tokens)
                 continue
         if tok.lower in SPEECH_VERBS and i > claimed_until and _verb_ok(tokens, i):
-            span = _reported(text, tokens, i, s_start, s_end, quotes, registry, context)
+            span = _reported(
+                text,
+                tokens,
+                i,
+                s_start,
+                s_end,
+                quotes,
+                registry,
+                context,
+                first_in_sentence=not found,
+            )
             if span is not None:
                 if _negated(tokens, i):
                     i += 1
@@ -741,7 +757,9 @@ def _span_text(text: str, start: int, end: int) -> str:
     return text[start:end].strip()
 
 
-def _reported(text, tokens, i, s_start, s_end, quotes, registry, context) -> list[Span] | None:
+def _reported(
+    text, tokens, i, s_start, s_end, quotes, registry, context, first_in_sentence=True
+) -> list[Span] | None:
     """A reporting verb at token ``i``: find its speaker before it, or after it when the
     order is inverted ('..., said X.'), or in a passive 'by X'."""
     verb = tokens[i]
@@ -791,9 +809,10 @@ def _reported(text, tokens, i, s_start, s_end, quotes, registry, context) -> lis
         return None
     if not phrase or not _is_subject(phrase):
         return None
-    return _make_spans(
-        text, clause_start, s_end, quotes, verb.text, phrase, "reported", registry, context
-    )
+    # The first statement of a sentence spans it from its start: a quote before the
+    # subject ('"…," the ministry said') is the speaker's own words.
+    start = s_start if first_in_sentence else clause_start
+    return _make_spans(text, start, s_end, quotes, verb.text, phrase, "reported", registry, context)
 
 
 def _phrase_after(text, tokens, j, s_end) -> str:

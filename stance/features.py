@@ -27,6 +27,13 @@ _QUOTES = str.maketrans(
         "\u2014": " - ",
     }
 )
+#: Names of places and arrangements that contain stance words but make no call ("the Idlib
+#: de-escalation zone", "the ceasefire line"): folded into one token the model can weigh.
+_ZONES = re.compile(
+    r"\b(?:de-?escalation|ceasefire|cease-fire|buffer|demilitari[sz]ed|security|safe|no-fly)"
+    r"[ -](?:zones?|lines?|areas?|corridors?)\b|\b(?:line|zone) of (?:contact|separation)\b",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\-.]*[\w]|[A-Za-z]|\d[\d,.]*|[^\w\s]")
 #: Words that open a negation scope over the next few words.
 _NEGATORS = frozenset(
@@ -87,7 +94,8 @@ class StatementNormalizer(BaseEstimator, TransformerMixin):
         return [self.normalize(text) for text in X]
 
     def normalize(self, text: str) -> str:
-        tokens = _TOKEN.findall(str(text).translate(_QUOTES))
+        text = _ZONES.sub(" zoneword ", str(text).translate(_QUOTES))
+        tokens = _TOKEN.findall(text)
         out: list[str] = []
         scope = 0
         for position, token in enumerate(tokens):
