@@ -33,7 +33,8 @@ def test_html_page_is_reduced_to_its_article_text():
     html = """<html><head><title>Ankara reacts</title><script>var x = "said";</script></head>
     <body><nav>Home | World</nav><article><h1>Ankara reacts</h1>
     <p>Turkey&#8217;s foreign ministry said the strike was unacceptable.</p>
-    <p>&ldquo;We condemn it,&rdquo; Fidan said.</p></article><footer>(c) 2024</footer></body></html>"""
+    <p>&ldquo;We condemn it,&rdquo; Fidan said.</p></article>
+    <footer>(c) 2024</footer></body></html>"""
     text, title = html_to_text(html)
     assert title == "Ankara reacts"
     assert "Turkey\u2019s foreign ministry said" in text
