@@ -74,6 +74,9 @@ ANALYST_MARKERS = frozenset(
         "think-tank",
         "monitor",
         "consultant",
+        "former",
+        "retired",
+        "ex-official",
     }
 )
 
@@ -280,6 +283,12 @@ class Registry:
 _WORD = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f.\-'\u2019]*")
 
 
+_LOCATIVE = re.compile(
+    r"\s+(?:in|at|to|based in|stationed in)\s+(?:the\s+)?[A-Z][\w.\-'\u2019]*"
+    r"(?:\s+(?:of\s+)?[A-Z][\w.\-'\u2019]*)*$"
+)
+
+
 def _clean_word(word: str) -> str:
     word = word.strip("\"'()[],;:")
     if word.endswith("'s"):
@@ -461,6 +470,10 @@ def resolve_actor(
 ) -> Resolution:
     """Which state (or organisation) ``speaker`` with ``role`` speaks for on date ``on``."""
     registry = registry or shipped_registry()
+    # "The Russian embassy in Damascus", "Iran's envoy to the UN": the place after the head
+    # says where, not for whom.
+    speaker = _LOCATIVE.sub("", speaker) or speaker
+    role = _LOCATIVE.sub("", role)
     words = {w.lower().strip(",.") for w in f"{role} {speaker}".split()}
     marker = next((w for w in words if w in ANALYST_MARKERS), None)
     if marker:

@@ -156,6 +156,12 @@ _ABBREVIATIONS = frozenset(
     sept oct nov dec u.s u.n u.k e.u u.a.e d.c jr sr prof rev capt sgt cpl inc co corp ltd
     fig approx est dept govt p.m a.m""".split()
 )
+#: Verbs that report speech in the inverted order ('"…," said the minister').
+_INVERTIBLE = frozenset(
+    """say tell add write ask note insist explain warn declare stress reply respond argue
+    counter claim remark comment acknowledge admit observe state continue conclude
+    emphasize emphasise underline tweet post affirm reaffirm assert announce""".split()
+)
 #: A quote left open longer than this (characters) is treated as unbalanced and closed, so
 #: one stray quotation mark cannot swallow an article.
 MAX_QUOTE_CHARS = 2000
@@ -396,6 +402,11 @@ def _whole_phrase(phrase: str, registry: Registry) -> bool:
 
 def _clean_subject(text: str) -> str:
     text = text.strip(" ,;:-\u2014\u2013")
+    # Datelines and live-blog times: "DAMASCUS (Levant Wire) - ", "12:55 \u2014 ".
+    text = re.sub(r"^(?:[A-Z][A-Z.,' ]{2,40}(?:\([^()]{0,40}\))?\s*[-\u2013\u2014]+\s*)", "", text)
+    text = re.sub(
+        r"^\d{1,2}(?:[:.]\d{2})?\s*(?:GMT|UTC|local time)?\s*[-\u2013\u2014]+\s*", "", text
+    )
     text = _LEADING_ADVERBIALS.sub("", text)
     # "Reading prepared remarks at the White House, Biden praised…"
     text = re.sub(r"^[A-Z][a-z]+ing\b[^,]{0,120},\s*", "", text)
@@ -406,6 +417,8 @@ def _clean_subject(text: str) -> str:
         if last_comma > relative.start():
             text = text[: relative.start()] + " " + text[last_comma + 1 :]
     text = re.sub(r"\s*\([^()]{0,80}\)", "", text)
+    # "a former U.S. diplomat who served in the region" -> "a former U.S. diplomat"
+    text = re.sub(r"\s+(?:who|which)\s+[^,]*", "", text)
     words = text.split()
     while words and words[-1].lower().strip(",") in _TRAILING_ADVERBS:
         words.pop()
@@ -449,7 +462,23 @@ def _is_subject(phrase: str) -> bool:
     words = phrase.split()
     if not words or len(words) > 16:
         return False
-    if len(words) == 1 and words[0].lower() in PRONOUNS:
+    if words[0].lower() in {
+        "neither",
+        "nor",
+        "no",
+        "none",
+        "nobody",
+        "for",
+        "of",
+        "with",
+        "without",
+        "to",
+        "from",
+        "by",
+        "about",
+    }:
+        return False
+    if len(words) == 1 and re.sub(r"['\u2019](?:re|s|ve|ll|d)$", "", words[0].lower()) in PRONOUNS:
         return True
     lowered = [w.lower().strip(".,'\u2019") for w in words]
     head = lowered[-1]
@@ -481,16 +510,24 @@ def _is_subject(phrase: str) -> bool:
 # The extractor
 # --------------------------------------------------------------------------------------
 def _tokens(text: str, start: int, end: int, inside) -> list[_Token]:
-    return [
-        _Token(m.group(), m.group().lower(), m.start(), m.end(), inside(m.start()))
-        for m in _TOKEN_RE.finditer(text, start, end)
-    ]
+    tokens = []
+    for m in _TOKEN_RE.finditer(text, start, end):
+        word, at = m.group(), m.start()
+        # "said." ends a sentence; "U.S." and "Gen." keep their dot.
+        if word.endswith(".") and word.count(".") == 1 and word[:-1].lower() not in _ABBREVIATIONS:
+            tokens.append(_Token(word[:-1], word[:-1].lower(), at, m.end() - 1, inside(at)))
+            tokens.append(_Token(".", ".", m.end() - 1, m.end(), inside(m.end() - 1)))
+        else:
+            tokens.append(_Token(word, word.lower(), at, m.end(), inside(at)))
+    return tokens
 
 
 def _verb_ok(tokens: list[_Token], i: int) -> bool:
     """Is token ``i`` (a speech-verb form) used as a reporting verb here?"""
     tok = tokens[i]
     lemma = SPEECH_VERBS[tok.lower]
+    if i > 0 and tok.text[0].isupper() and tokens[i - 1].text not in {".", ":", "\u2014"}:
+        return False  # "United States", "Says Who": a name, not a verb
     nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
     prev = tokens[i - 1].lower if i > 0 else ""
     if prev in {"a", "an", "the", "its", "his", "her", "their", "this", "that", "whose", "our"}:
@@ -558,14 +595,38 @@ def _negated(tokens: list[_Token], i: int) -> bool:
 class _Context:
     """What earlier statements of the article tell about later pronouns and surnames."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
         self.spans: list[Span] = []
+        self.text = text
+
+    def full_name(self, surname: str, before: int) -> str | None:
+        """The full name ending in ``surname`` last written before ``before``
+        ("Matthew Miller" for a later "MR. MILLER:", "Sean Savett" for "Savett urged")."""
+        if not surname[:1].isupper() or len(surname) < 3:
+            return None
+        pattern = re.compile(
+            r"\b((?:[A-Z][\w'\u2019\-]+\s+(?:(?:al|de|bin|van|von|el|abu)[\s-])?){1,3})"
+            + re.escape(surname)
+            + r"\b"
+        )
+        found = None
+        for match in pattern.finditer(self.text, 0, before):
+            found = match
+        if found is None:
+            return None
+        words = [w for w in found.group(1).split() if w.lower().strip(".") not in ROLE_WORDS]
+        if not words or any(w.rstrip(".").lower() in _ABBREVIATIONS for w in words):
+            return None
+        return " ".join([*words, surname])
 
     def resolve(self, phrase: str) -> int | None:
-        lowered = phrase.lower().strip()
+        lowered = phrase.lower().strip().replace("\u2019", "'")
+        lowered = re.sub(r"^(we|they|he|she|it)'(?:re|s|ve|ll|d)$", r"\1", lowered)
         words = lowered.split()
         if not self.spans:
             return None
+        if words and words[0] in {"its", "their"} and len(words) <= 4:
+            return len(self.spans) - 1
         if lowered in PRONOUNS:
             kind = PRONOUNS[lowered]
             for idx in range(len(self.spans) - 1, -1, -1):
@@ -582,11 +643,18 @@ class _Context:
                 if kind == "any":
                     return idx
             return None
-        if words and words[0] == "the" and len(words) <= 3 and words[-1] in DESCRIPTOR_NOUNS:
-            head = words[-1]
+        if (
+            words
+            and words[0] in {"the", "a", "an"}
+            and len(words) <= 4
+            and words[-1] in DESCRIPTOR_NOUNS
+            and not any(w[:1].isupper() for w in phrase.split()[1:])
+        ):
+            content = [w for w in words[1:] if w not in {"statement", "official", "officials"}]
             for idx in range(len(self.spans) - 1, -1, -1):
                 span = self.spans[idx]
-                if head in span.speaker_role.lower() or head in span.speaker.lower():
+                known = f"{span.speaker_role} {span.speaker}".lower()
+                if any(w in known for w in content):
                     return idx
             return None
         if len(words) == 1 and phrase[:1].isupper():
@@ -598,12 +666,46 @@ class _Context:
         return None
 
 
+_COLON_LABEL = re.compile(r"([A-Z][\w.\-'\u2019 ]{0,60}):\s+(?=[\"\u201c\u00ab\u2018A-Z])")
+_QUESTION_LABELS = frozenset(
+    {"QUESTION", "Q", "QUESTIONS", "REPORTER", "MODERATOR", "HOST", "INTERVIEWER", "ANCHOR"}
+)
+_HONORIFICS = re.compile(
+    r"^(?:mr|ms|mrs|dr|amb|ambassador|secretary|minister|general|gen|"
+    r"admiral|adm|senator|sen|president|spokesman|spokeswoman)\.?\s+",
+    re.IGNORECASE,
+)
+
+
+def _paragraph_label(text: str, p_start: int, p_end: int) -> tuple[str, int] | None:
+    """The speaker label of a paragraph ("MR. MILLER: …", "Turkey: \u201c…\u201d"), and where
+    the words after it start."""
+    match = _COLON_LABEL.match(text, p_start, p_end)
+    if not match or len(match.group(1).split()) > 6:
+        return None
+    return match.group(1).strip(), match.end()
+
+
+def _is_transcript_label(label: str) -> bool:
+    letters = [c for c in label if c.isalpha()]
+    return bool(letters) and (label.isupper() or bool(_HONORIFICS.match(label)))
+
+
 def extract_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
     """Yield every statement of ``text`` in reading order."""
     registry = registry or shipped_registry()
-    context = _Context()
+    context = _Context(text)
     for p_start, p_end in paragraphs(text):
+        label = _paragraph_label(text, p_start, p_end)
+        if label and label[0].upper().rstrip(".") in _QUESTION_LABELS:
+            continue  # a journalist's question is nobody's statement
         quotes = quote_regions(text, p_start, p_end)
+        if label and _is_transcript_label(label[0]):
+            # A turn of a briefing transcript: the whole answer is the speaker's.
+            span = _labelled_span(text, label, p_start, p_end, quotes, registry, context)
+            context.spans.append(span)
+            yield span
+            continue
         inside = _inside_checker(quotes)
         found_in_paragraph = False
         for s_start, s_end in sentences(text, p_start, p_end, quotes):
@@ -616,10 +718,38 @@ def extract_spans(text: str, registry: Registry | None = None) -> Iterator[Span]
                 found_in_paragraph = True
                 yield span
         if not found_in_paragraph:
-            span = _quote_paragraph(text, p_start, p_end, quotes, registry, context)
+            if label:
+                span = _labelled_span(text, label, p_start, p_end, quotes, registry, context)
+            else:
+                span = _quote_paragraph(text, p_start, p_end, quotes, registry, context)
             if span is not None:
                 context.spans.append(span)
                 yield span
+
+
+def _labelled_span(text, label, p_start, p_end, quotes, registry, context) -> Span:
+    name, _ = label
+    cleaned = name.title() if name.isupper() else name
+    bare = _HONORIFICS.sub("", cleaned).strip()
+    antecedent = context.resolve(bare) if bare else None
+    if antecedent is not None:
+        prior = context.spans[antecedent]
+        speaker, role = prior.speaker, prior.speaker_role
+    else:
+        full = context.full_name(bare, p_start) if len(bare.split()) == 1 else None
+        speaker, role = split_speaker(full or bare or cleaned, registry)
+    return Span(
+        p_start,
+        p_end,
+        text[p_start:p_end],
+        _quote_of(text, quotes, p_start, p_end),
+        ":",
+        speaker,
+        role,
+        name,
+        "colon-label",
+        antecedent,
+    )
 
 
 def _quote_of(text: str, quotes, start: int, end: int) -> str | None:
@@ -634,29 +764,6 @@ def _quote_paragraph(text, p_start, p_end, quotes, registry, context) -> Span | 
     stripped = para.strip()
     if not stripped:
         return None
-    colon = re.match(r"([A-Z][\w.\-'\u2019 ]{1,60}):\s+(?=[\"\u201c\u00abA-Z])", stripped)
-    if colon and len(colon.group(1).split()) <= 6:
-        label = colon.group(1).strip()
-        if label.upper() in {"QUESTION", "Q", "QUESTIONS", "REPORTER", "MODERATOR"}:
-            return None
-        speaker, role = split_speaker(label, registry)
-        offset = p_start + para.index(stripped[0])
-        antecedent = context.resolve(label)
-        if antecedent is not None and label.isupper():
-            prior = context.spans[antecedent]
-            speaker, role = prior.speaker, prior.speaker_role
-        return Span(
-            offset,
-            p_end,
-            text[offset:p_end],
-            _quote_of(text, quotes, offset, p_end),
-            ":",
-            speaker,
-            role,
-            label,
-            "colon-label",
-            antecedent,
-        )
     if not quotes or not context.spans:
         return None
     first = stripped[0]
@@ -774,9 +881,48 @@ def _reported(
                 )
         return None
     # Inverted: '"…," said Peskov.' / '…, said the ministry.'
-    if prev is None or prev.text in {",", ":"} or prev.text in _CLOSE_QUOTES + '"' or prev.quoted:
-        phrase = _phrase_after(text, tokens, i + 1, s_end)
-        if phrase and _is_subject(phrase):
+    after_quote = prev is not None and (
+        prev.text in _CLOSE_QUOTES + '"'
+        or prev.quoted
+        or (
+            prev.text == ","
+            and i >= 2
+            and (tokens[i - 2].quoted or tokens[i - 2].text in _CLOSE_QUOTES + '"')
+        )
+    )
+    if (prev is None or prev.text in {",", ":"} or after_quote) and (
+        SPEECH_VERBS[verb.lower] in _INVERTIBLE
+    ):
+        phrase, stop = _phrase_after(text, tokens, i + 1, s_end, with_stop=True)
+        ends_clause = (
+            stop is None
+            or stop.text in {".", ",", ";", "!", "?"}
+            or stop.lower
+            in {
+                "on",
+                "in",
+                "at",
+                "during",
+                "after",
+                "according",
+                "adding",
+                "while",
+                "before",
+                "late",
+                "earlier",
+                "told",
+                "when",
+                "as",
+            }
+        )
+        if (
+            phrase
+            and _is_subject(phrase)
+            and (after_quote or ends_clause)
+            and not (
+                phrase.split()[0][0].islower() and phrase.split()[0].lower() not in _DETERMINERS
+            )
+        ):
             return _make_spans(
                 text, s_start, s_end, quotes, verb.text, phrase, "inverted", registry, context
             )
@@ -804,6 +950,23 @@ def _reported(
     )
     phrase = re.sub(r"\s+(?:quick|rushed|moved|hastened|went on|sought)\s+to$", "", phrase)
     phrase = _clean_subject(phrase)
+    words = phrase.split()
+    if len(words) > 2 and words[-1].lower() == "and":
+        # "Araghchi flew into Damascus and pledged…": the subject is the leading name.
+        lead: list[str] = []
+        for w in words:
+            bare = w.lower().strip(",.'\u2019")
+            if (
+                w[0].isupper()
+                or bare in ROLE_WORDS
+                or bare in _NAME_PARTICLES
+                or bare in {"the", "his", "her", "its", "their"}
+                or bare.endswith(("'s", "\u2019s"))
+            ):
+                lead.append(w)
+            else:
+                break
+        phrase = " ".join(lead)
     if " that " in f" {phrase} ":
         # "officials said that X warned": the second verb is inside a statement.
         return None
@@ -815,10 +978,13 @@ def _reported(
     return _make_spans(text, start, s_end, quotes, verb.text, phrase, "reported", registry, context)
 
 
-def _phrase_after(text, tokens, j, s_end) -> str:
-    """The noun phrase starting at token ``j``, up to a comma, period or adverbial."""
+def _phrase_after(text, tokens, j, s_end, with_stop=False):
+    """The noun phrase starting at token ``j``, up to a comma, period or adverbial (and,
+    with ``with_stop``, the token that ended it)."""
     words: list[str] = []
+    stop = None
     for t in tokens[j:]:
+        stop = t
         if (
             t.quoted
             or t.text in {",", ".", ";", ":", "!", "?", "(", ")"}
@@ -845,13 +1011,14 @@ def _phrase_after(text, tokens, j, s_end) -> str:
         }:
             break
         words.append(t.text)
+        stop = None
         if len(words) > 16:
-            return ""
+            return ("", stop) if with_stop else ""
     phrase = _clean_subject(" ".join(words))
     last = phrase.rsplit(" ", 1)[-1].lower()
     if phrase.endswith(".") and last.rstrip(".") not in _ABBREVIATIONS:
         phrase = phrase[:-1]
-    return phrase
+    return (phrase, stop) if with_stop else phrase
 
 
 def _make_spans(text, start, end, quotes, cue, phrase, rule, registry, context) -> list[Span]:
@@ -865,8 +1032,11 @@ def _make_spans(text, start, end, quotes, cue, phrase, rule, registry, context) 
             speaker, role = prior.speaker, prior.speaker_role
             part_rule = f"{rule}+coreference"
         else:
-            speaker, role = split_speaker(part, registry)
-            part_rule = rule
+            full = None
+            if len(part.split()) == 1 and part[:1].isupper() and not registry.find_phrases(part):
+                full = context.full_name(part, start)
+            speaker, role = split_speaker(full or part, registry)
+            part_rule = rule if full is None else f"{rule}+full-name"
         spans.append(
             Span(
                 start,
@@ -885,13 +1055,18 @@ def _make_spans(text, start, end, quotes, cue, phrase, rule, registry, context) 
 
 
 def _conjuncts(phrase: str, registry: Registry) -> list[str]:
-    parts = re.split(r",\s*|\s+and\s+", phrase)
-    if (
-        len(parts) >= 2
-        and all(p.strip() and registry.find_phrases(p) for p in parts)
-        and all(len(p.split()) <= 4 for p in parts)
+    """Split "China and Russia" or "Lavrov and his Iranian counterpart Araghchi" into one
+    speaker each, when every part names a speaker on its own."""
+    from .actors import resolve_actor
+
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase) if p.strip()]
+    if len(parts) < 2 or any(len(p.split()) > 8 for p in parts):
+        return [phrase]
+    if all(
+        resolve_actor(*split_speaker(p, registry), None, registry).rule != "unresolved"
+        for p in parts
     ):
-        return [p.strip() for p in parts]
+        return parts
     return [phrase]
 
 
@@ -899,17 +1074,17 @@ def _according_to(text, tokens, i, s_start, s_end, quotes, registry, context, fo
     phrase = _phrase_after(text, tokens, i + 2, s_end)
     if not phrase:
         return None
-    lowered = phrase.lower()
-    if any(w.strip(".,") in _MEDIA for w in lowered.split()):
-        return None
     statement = re.match(
-        r"(?:a|the)\s+(?:statement|report|readout|communique)\s+(?:by|from)\s+(.+)",
+        r"(?:a|the|an)\s+(?:[\w-]+\s+)?(?:statement|report|readout|communique|communiqu\u00e9)"
+        r"\s+(?:(?:published|issued|released|posted)\s+)?(?:by|from|of)\s+(.+)",
         phrase,
         re.IGNORECASE,
     )
     if statement:
         phrase = statement.group(1)
-    elif found:
+    if any(w.strip(".,") in _MEDIA for w in phrase.lower().split()):
+        return None
+    if not statement and found:
         return None  # the sentence already has a speaker; this names their source
     if not _is_subject(phrase):
         return None

@@ -90,3 +90,17 @@ def test_breadth_required_by_the_datasheet(corpus):
     forms = corpus["form"].value_counts(normalize=True)
     assert forms["reported"] >= 0.35 and forms["quote"] >= 0.35
     assert (corpus["hard"] != "").sum() >= 400
+
+
+def test_datasheet_counts_are_up_to_date():
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "corpora" / "datasheet_counts.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
