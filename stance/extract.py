@@ -692,7 +692,18 @@ def _is_transcript_label(label: str) -> bool:
 
 
 def extract_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
-    """Yield every statement of ``text`` in reading order."""
+    """Yield every statement of ``text`` in reading order; ``text[start:end]`` is the
+    statement's text, without surrounding white space."""
+    for span in _raw_spans(text, registry):
+        start, end = span.start, span.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        yield span._replace(start=start, end=end, text=text[start:end])
+
+
+def _raw_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
     registry = registry or shipped_registry()
     context = _Context(text)
     for p_start, p_end in paragraphs(text):

@@ -43,8 +43,8 @@ def trained_dir() -> Path:
     if env:
         return Path(env)
     repo = _PACKAGE_ROOT.parent / "trained"
-    if repo.is_dir():
-        return repo
+    if repo.is_dir() or (_PACKAGE_ROOT.parent / "setup.cfg").is_file():
+        return repo  # a checkout (or editable install) of the project
     return Path(sys.prefix) / "share" / "stance" / "trained"
 
 

@@ -61,6 +61,7 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
         raise ArticleError(f"article {article.id}: empty text")
     on = Date.fromisoformat(article.date) if article.date else None
     resolved: list[tuple[str | None, dict]] = []
+    resolved_spans: list = []
     for span in extract_spans(article.text, registry):
         if span.antecedent is not None and span.antecedent < len(resolved):
             actor, prior = resolved[span.antecedent]
@@ -73,6 +74,10 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
             resolution = resolve_actor(span.speaker, span.speaker_role, on, registry)
             actor = resolution.actor
             evidence_actor = {"rule": resolution.rule, "entry": resolution.entry}
+            if resolution.rule == "unresolved" and _is_institution(span.speaker):
+                actor, evidence_actor = _institution_context(
+                    article.text, span, resolved_spans, registry
+                )
         evidence = {
             "extraction": span.rule,
             "speaker_phrase": span.speaker_phrase,
@@ -82,6 +87,7 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
             "speaker": span.speaker,
         }
         resolved.append((actor, evidence))
+        resolved_spans.append((span, actor))
         yield Statement(
             id=statement_id(article.id, span.start, span.end, span.speaker),
             article_id=article.id,
@@ -96,6 +102,42 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
             end=span.end,
             evidence=evidence,
         )
+
+
+#: Heads of speaker phrases that name a government body without saying whose
+#: ("the Foreign Ministry", "the army"): their state comes from the context.
+_INSTITUTION_HEADS = frozenset(
+    """ministry government army military presidency spokesman spokeswoman spokesperson
+    embassy office cabinet parliament authorities command forces palace council""".split()
+)
+
+
+def _is_institution(speaker: str) -> bool:
+    words = speaker.lower().split()
+    return bool(words) and words[-1] in _INSTITUTION_HEADS and not any(
+        w[:1].isupper() for w in speaker.split()[1:] if w.lower() not in {
+            "foreign", "ministry", "defence", "defense", "army", "general", "command",
+            "presidency", "office", "government", "interior"}
+    )
+
+
+def _institution_context(text: str, span, earlier: list, registry: Registry):
+    """The state of "the Foreign Ministry": named just before it in the sentence ("In
+    Moscow, the Foreign Ministry said"), or the state of the previous statement of the same
+    paragraph (a round-up paragraph about one country)."""
+    at = text.find(span.speaker_phrase, span.start, span.end) if span.speaker_phrase else -1
+    prefix = text[span.start : at] if at > span.start else ""
+    if prefix:
+        phrases = [p for p in registry.find_phrases(prefix) if registry.kind_of(p[2]) != "nonstate"]
+        if phrases:
+            return phrases[-1][2], {"rule": "context-place", "entry": phrases[-1][1]}
+    paragraph_start = text.rfind("\n\n", 0, span.start)
+    for prior, actor in reversed(earlier):
+        if prior.start < paragraph_start:
+            break
+        if actor:
+            return actor, {"rule": "context-paragraph", "entry": prior.speaker}
+    return None, {"rule": "unresolved", "entry": ""}
 
 
 def classify_statements(statements: list[Statement], model) -> list[Statement]:
