@@ -38,7 +38,8 @@ _LEMMAS = (
     "point post praise predict press proclaim promise propose protest question reaffirm "
     "reassure rebuff rebuke recall recommend refute regret reject remark reply report "
     "reprimand respond retort reveal salute signal slam state stress suggest tweet "
-    "underline underscore urge voice vow warn welcome thank threaten denigrate decline"
+    "underline underscore urge voice vow warn welcome thank threaten denigrate decline "
+    "defend offer discuss convey"
 ).split()
 #: Lemmas that introduce a statement only in particular constructions (see _VERB_CONTEXT).
 _CONDITIONAL = {
@@ -408,6 +409,12 @@ def _clean_subject(text: str) -> str:
         r"^\d{1,2}(?:[:.]\d{2})?\s*(?:GMT|UTC|local time)?\s*[-\u2013\u2014]+\s*", "", text
     )
     text = _LEADING_ADVERBIALS.sub("", text)
+    text = re.sub(
+        r"^(?:hours|days|minutes|weeks|moments|shortly|soon|a day|a week)\b[^,]{0,80},\s*",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     # "Reading prepared remarks at the White House, Biden praised…"
     text = re.sub(r"^[A-Z][a-z]+ing\b[^,]{0,120},\s*", "", text)
     # Drop parenthetical relative clauses: "China and Russia, which ..., were quick to".
@@ -546,7 +553,7 @@ def _verb_ok(tokens: list[_Token], i: int) -> bool:
             "a" in window
             or "an" in window
             or any(t.text in _OPEN_QUOTES + '"' for t in tokens[i + 1 : i + 10])
-            or "it" == nxt
+            or nxt in {"it", "the", "this", "them", "their", "his", "her", "its"}
         )
     if lemma == "point":
         return nxt == "out"
@@ -650,7 +657,7 @@ class _Context:
             and words[-1] in DESCRIPTOR_NOUNS
             and not any(w[:1].isupper() for w in phrase.split()[1:])
         ):
-            content = [w for w in words[1:] if w not in {"statement", "official", "officials"}]
+            content = [w for w in words[1:] if w not in {"statement", "same", "two", "other"}]
             for idx in range(len(self.spans) - 1, -1, -1):
                 span = self.spans[idx]
                 known = f"{span.speaker_role} {span.speaker}".lower()
@@ -926,8 +933,16 @@ def _reported(
                 "as",
             }
         )
+        head = phrase.split()[-1].lower().strip(".,") if phrase else ""
+        speakerish = bool(phrase) and (
+            phrase.split()[-1][:1].isupper()
+            or head in DESCRIPTOR_NOUNS
+            or head in ROLE_WORDS
+            or head in PRONOUNS
+            or head in ANALYST_MARKERS
+        )
         if (
-            phrase
+            speakerish
             and _is_subject(phrase)
             and (after_quote or ends_clause)
             and not (
@@ -1070,6 +1085,8 @@ def _conjuncts(phrase: str, registry: Registry) -> list[str]:
     speaker each, when every part names a speaker on its own."""
     from .actors import resolve_actor
 
+    if " and " not in f" {phrase} ":
+        return [phrase]  # "Iran's foreign minister, Mohammad Javad Zarif": an apposition
     parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", phrase) if p.strip()]
     if len(parts) < 2 or any(len(p.split()) > 8 for p in parts):
         return [phrase]

@@ -114,10 +114,27 @@ _INSTITUTION_HEADS = frozenset(
 
 def _is_institution(speaker: str) -> bool:
     words = speaker.lower().split()
-    return bool(words) and words[-1] in _INSTITUTION_HEADS and not any(
-        w[:1].isupper() for w in speaker.split()[1:] if w.lower() not in {
-            "foreign", "ministry", "defence", "defense", "army", "general", "command",
-            "presidency", "office", "government", "interior"}
+    return (
+        bool(words)
+        and words[-1] in _INSTITUTION_HEADS
+        and not any(
+            w[:1].isupper()
+            for w in speaker.split()[1:]
+            if w.lower()
+            not in {
+                "foreign",
+                "ministry",
+                "defence",
+                "defense",
+                "army",
+                "general",
+                "command",
+                "presidency",
+                "office",
+                "government",
+                "interior",
+            }
+        )
     )
 
 
@@ -131,7 +148,11 @@ def _institution_context(text: str, span, earlier: list, registry: Registry):
         phrases = [p for p in registry.find_phrases(prefix) if registry.kind_of(p[2]) != "nonstate"]
         if phrases:
             return phrases[-1][2], {"rule": "context-place", "entry": phrases[-1][1]}
-    paragraph_start = text.rfind("\n\n", 0, span.start)
+    paragraph_start = max(text.rfind("\n\n", 0, span.start), 0)
+    before = text[paragraph_start : at if at > 0 else span.start]
+    mentioned = [p for p in registry.find_phrases(before) if registry.kind_of(p[2]) != "nonstate"]
+    if mentioned:
+        return mentioned[-1][2], {"rule": "context-paragraph", "entry": mentioned[-1][1]}
     for prior, actor in reversed(earlier):
         if prior.start < paragraph_start:
             break
