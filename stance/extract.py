@@ -491,6 +491,12 @@ def _is_subject(phrase: str) -> bool:
     head = lowered[-1]
     if head.endswith("'s") or head.endswith("\u2019s"):
         return False
+    if (
+        words[-1][:1].islower()
+        and head.endswith(("ed", "ing", "ly"))
+        and head not in (DESCRIPTOR_NOUNS | ROLE_WORDS)
+    ):
+        return False  # "Reading prepared comments": a participle heads no speaker
     if head in {"that", "which", "who", "it", "this", "there", "what", "and", "or", "to"}:
         return words[-1] == "It" and len(words) == 1
     content = words[1:] if lowered[0] in _DETERMINERS else words
@@ -602,9 +608,10 @@ def _negated(tokens: list[_Token], i: int) -> bool:
 class _Context:
     """What earlier statements of the article tell about later pronouns and surnames."""
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", registry: Registry | None = None) -> None:
         self.spans: list[Span] = []
         self.text = text
+        self.registry = registry or shipped_registry()
 
     def full_name(self, surname: str, before: int) -> str | None:
         """The full name ending in ``surname`` last written before ``before``
@@ -638,10 +645,13 @@ class _Context:
             kind = PRONOUNS[lowered]
             for idx in range(len(self.spans) - 1, -1, -1):
                 span = self.spans[idx]
+                last = span.speaker.split()[-1] if span.speaker else ""
                 is_person = bool(span.speaker_role) or (
                     len(span.speaker.split()) >= 2
-                    and span.speaker[:1].isupper()
+                    and last[:1].isupper()
+                    and last.lower() not in ROLE_WORDS
                     and not span.speaker.lower().startswith("the ")
+                    and not (span.speaker_phrase and _whole_phrase(span.speaker, self.registry))
                 )
                 if kind == "person" and is_person:
                     return idx
@@ -712,7 +722,7 @@ def extract_spans(text: str, registry: Registry | None = None) -> Iterator[Span]
 
 def _raw_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
     registry = registry or shipped_registry()
-    context = _Context(text)
+    context = _Context(text, registry)
     for p_start, p_end in paragraphs(text):
         label = _paragraph_label(text, p_start, p_end)
         if label and label[0].upper().rstrip(".") in _QUESTION_LABELS:
@@ -729,12 +739,21 @@ def _raw_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
         for s_start, s_end in sentences(text, p_start, p_end, quotes):
             while s_start < s_end and text[s_start].isspace():
                 s_start += 1
+            in_sentence = 0
             for span in _sentence_statements(
                 text, s_start, s_end, quotes, inside, registry, context
             ):
                 context.spans.append(span)
                 found_in_paragraph = True
+                in_sentence += 1
                 yield span
+            if not in_sentence and found_in_paragraph:
+                # '"A," Biden added. "B."': a quoted sentence after an attributed one
+                # continues the same speaker.
+                span = _continuation(text, s_start, s_end, quotes, context)
+                if span is not None:
+                    context.spans.append(span)
+                    yield span
         if not found_in_paragraph:
             if label:
                 span = _labelled_span(text, label, p_start, p_end, quotes, registry, context)
@@ -743,6 +762,30 @@ def _raw_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
             if span is not None:
                 context.spans.append(span)
                 yield span
+
+
+def _continuation(text, s_start, s_end, quotes, context) -> Span | None:
+    """A sentence that is mostly a quotation, continuing the previous statement's speaker."""
+    stripped = text[s_start:s_end].strip()
+    if not stripped or stripped[0] not in _OPEN_QUOTES + '"\u2018' or not context.spans:
+        return None
+    covered = sum(min(b, s_end) - max(a, s_start) for a, b in quotes if a < s_end and b > s_start)
+    if covered < 0.6 * len(stripped):
+        return None
+    prior_idx = len(context.spans) - 1
+    prior = context.spans[prior_idx]
+    return Span(
+        s_start,
+        s_end,
+        stripped,
+        _quote_of(text, quotes, s_start, s_end),
+        "",
+        prior.speaker,
+        prior.speaker_role,
+        prior.speaker_phrase,
+        "continuation",
+        prior_idx,
+    )
 
 
 def _labelled_span(text, label, p_start, p_end, quotes, registry, context) -> Span:
@@ -953,7 +996,15 @@ def _reported(
                 text, s_start, s_end, quotes, verb.text, phrase, "inverted", registry, context
             )
         if prev is not None and prev.text == "," and verb.lower.endswith("ing"):
-            return None  # a participial tail of an earlier clause, handled with it
+            if not first_in_sentence:
+                return None  # a participial tail of this sentence's statement
+            # "Blinken was similarly emphatic, saying that…": the clause's subject speaks.
+            phrase = _leading_noun_phrase(_clean_subject(text[s_start : verb.start]))
+            if phrase and _is_subject(phrase):
+                return _make_spans(
+                    text, s_start, s_end, quotes, verb.text, phrase, "participle", registry, context
+                )
+            return None
     # Normal order: subject before the verb, back to the clause start.
     k = i - 1
     while (
@@ -976,23 +1027,9 @@ def _reported(
     )
     phrase = re.sub(r"\s+(?:quick|rushed|moved|hastened|went on|sought)\s+to$", "", phrase)
     phrase = _clean_subject(phrase)
-    words = phrase.split()
-    if len(words) > 2 and words[-1].lower() == "and":
+    if len(phrase.split()) > 2 and phrase.split()[-1].lower() == "and":
         # "Araghchi flew into Damascus and pledged…": the subject is the leading name.
-        lead: list[str] = []
-        for w in words:
-            bare = w.lower().strip(",.'\u2019")
-            if (
-                w[0].isupper()
-                or bare in ROLE_WORDS
-                or bare in _NAME_PARTICLES
-                or bare in {"the", "his", "her", "its", "their"}
-                or bare.endswith(("'s", "\u2019s"))
-            ):
-                lead.append(w)
-            else:
-                break
-        phrase = " ".join(lead)
+        phrase = _leading_noun_phrase(phrase)
     if " that " in f" {phrase} ":
         # "officials said that X warned": the second verb is inside a statement.
         return None
@@ -1002,6 +1039,29 @@ def _reported(
     # subject ('"…," the ministry said') is the speaker's own words.
     start = s_start if first_in_sentence else clause_start
     return _make_spans(text, start, s_end, quotes, verb.text, phrase, "reported", registry, context)
+
+
+def _leading_noun_phrase(phrase: str) -> str:
+    """The capitalised noun phrase a clause opens with ("US Secretary of State Antony
+    Blinken was similarly emphatic" -> "US Secretary of State Antony Blinken")."""
+    lead: list[str] = []
+    for w in phrase.split():
+        bare = w.lower().strip(",.'\u2019")
+        if (
+            w[0].isupper()
+            or bare in ROLE_WORDS
+            or bare in _NAME_PARTICLES
+            or bare in {"the", "his", "her", "its", "their", "of"}
+            or bare.endswith(("'s", "\u2019s"))
+        ):
+            lead.append(w.rstrip(","))
+            if w.endswith(","):
+                break
+        else:
+            break
+    while lead and lead[-1].lower() in {"the", "of", "his", "her", "its", "their"}:
+        lead.pop()
+    return " ".join(lead)
 
 
 def _phrase_after(text, tokens, j, s_end, with_stop=False):

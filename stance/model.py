@@ -30,7 +30,7 @@ SECONDARY_MIN = 0.2
 #: pasted by mistake; stance extract splits articles into statements first.
 MAX_STATEMENT_CHARS = 20_000
 #: Feature kinds the training command can compare.
-FEATURE_SETS = ("word", "char", "word+char")
+FEATURE_SETS = ("word", "char", "word+char", "word+char+minilm")
 
 
 class Prediction(NamedTuple):
@@ -56,13 +56,15 @@ def build_pipeline(
     mask_names: bool = True,
     mark_negation: bool = True,
     seed: int = 0,
+    embedding_weight: float = 2.0,
 ) -> Pipeline:
-    """The untrained pipeline. ``features`` is one of :data:`FEATURE_SETS`."""
+    """The untrained pipeline. ``features`` is one of :data:`FEATURE_SETS`; ``minilm`` adds
+    sentence embeddings (the ``embeddings`` extra) beside the n-grams."""
     if features not in FEATURE_SETS:
         raise InputError(f"unknown feature set {features!r}; use one of {', '.join(FEATURE_SETS)}")
-    parts = []
+    ngrams = []
     if "word" in features:
-        parts.append(
+        ngrams.append(
             (
                 "word",
                 TfidfVectorizer(
@@ -76,7 +78,7 @@ def build_pipeline(
             )
         )
     if "char" in features:
-        parts.append(
+        ngrams.append(
             (
                 "char",
                 TfidfVectorizer(
@@ -88,9 +90,26 @@ def build_pipeline(
                 ),
             )
         )
+    parts = [
+        (
+            "ngrams",
+            Pipeline(
+                [
+                    (
+                        "normalize",
+                        StatementNormalizer(mark_negation=mark_negation, mask_names=mask_names),
+                    ),
+                    ("union", FeatureUnion(ngrams)),
+                ]
+            ),
+        )
+    ]
+    if "minilm" in features:
+        from .embeddings import SentenceEmbeddings
+
+        parts.append(("minilm", SentenceEmbeddings(weight=embedding_weight)))
     return Pipeline(
         [
-            ("normalize", StatementNormalizer(mark_negation=mark_negation, mask_names=mask_names)),
             ("features", FeatureUnion(parts)),
             (
                 "classifier",
@@ -98,6 +117,11 @@ def build_pipeline(
             ),
         ]
     )
+
+
+def requirements(features: str) -> list[str]:
+    """Extras a feature set needs at prediction time."""
+    return ["embeddings"] if "minilm" in features else []
 
 
 def check_statement(text: object, where: str = "statement") -> str:
@@ -177,16 +201,16 @@ class StanceModel:
         """For each label, the words and phrases of ``text`` that pushed it most.
 
         Contributions are TF-IDF value x coefficient of the word n-gram features (the
-        character n-grams also vote but are not readable, so they are left out here).
+        character n-grams and sentence embeddings also vote but are not readable words, so
+        they are left out here).
         """
         text = check_statement(text)
-        normalize = self.pipeline.named_steps["normalize"]
-        union: FeatureUnion = self.pipeline.named_steps["features"]
+        ngrams: Pipeline = self.pipeline.named_steps["features"].transformer_list[0][1]
         classifier: LogisticRegression = self.pipeline.named_steps["classifier"]
-        normalized = normalize.transform([text])
+        normalized = ngrams.named_steps["normalize"].transform([text])
         offset = 0
         word_vectorizer = None
-        for name, transformer in union.transformer_list:
+        for name, transformer in ngrams.named_steps["union"].transformer_list:
             if name == "word":
                 word_vectorizer = transformer
                 break

@@ -127,10 +127,39 @@ def read_manifest(directory: str | Path) -> dict:
     return manifest
 
 
+LIGHT_NAME = "light"
+
+
+class FallbackWarning(UserWarning):
+    """The default model needs an extra that is not installed; the light model is used."""
+
+
 def load_model(name_or_path: str | Path | None = None) -> StanceModel:
-    """Load a model after checking its manifest, hash, labels and scikit-learn version."""
+    """Load a model after checking its manifest, hash, labels and scikit-learn version.
+
+    The default model uses sentence embeddings (the ``embeddings`` extra); without the
+    extra, asking for the default loads the shipped ``light`` model and warns once.
+    """
     directory = resolve_model_dir(name_or_path)
     manifest = read_manifest(directory)
+    missing = _missing_requirements(manifest)
+    if missing and (name_or_path is None or str(name_or_path) == DEFAULT_NAME):
+        light = trained_dir() / LIGHT_NAME
+        if light.is_dir():
+            import warnings
+
+            warnings.warn(
+                "the default model needs the embeddings extra (pip install "
+                "'stance[embeddings]'); using the light model, which is less accurate",
+                FallbackWarning,
+                stacklevel=2,
+            )
+            return load_model(light)
+    if missing:
+        raise ModelError(
+            f"{directory}: this model needs the {', '.join(missing)} extra: "
+            f"pip install 'stance[{','.join(missing)}]'"
+        )
     model_path = directory / MODEL_FILE
     if not model_path.is_file():
         raise ModelError(f"{directory}: incomplete model, {MODEL_FILE} is missing; retrain it")
@@ -158,6 +187,16 @@ def load_model(name_or_path: str | Path | None = None) -> StanceModel:
     if not hasattr(pipeline, "predict_proba") or not hasattr(pipeline, "classes_"):
         raise ModelError(f"{model_path}: not a stance model; retrain it")
     return StanceModel(pipeline=pipeline, manifest=manifest)
+
+
+def _missing_requirements(manifest: dict) -> list[str]:
+    missing = []
+    if "embeddings" in manifest.get("requires", []):
+        from .embeddings import available
+
+        if not available():
+            missing.append("embeddings")
+    return missing
 
 
 def list_models() -> list[tuple[str, dict | None, str | None]]:

@@ -17,11 +17,24 @@ from sklearn.model_selection import GroupKFold
 from .corpus import check_label_counts, file_sha256
 from .evaluation import classification_metrics
 from .labels import LABELS
-from .model import StanceModel, build_pipeline
+from .model import StanceModel, build_pipeline, requirements
 
 #: Fewest examples per label that training accepts.
 MIN_PER_LABEL = 5
-DEFAULT_PARAMS = {"features": "word+char", "C": 4.0, "mask_names": True, "mark_negation": True}
+#: The shipped models, each chosen by grouped cross-validation (benchmarks/
+#: compare_pipelines.py): ``default`` adds sentence embeddings (the ``embeddings`` extra) to
+#: the n-grams; ``light`` is n-grams only, for installs without PyTorch and for speed.
+PRESETS = {
+    "default": {
+        "features": "word+char+minilm",
+        "C": 8.0,
+        "embedding_weight": 2.0,
+        "mask_names": True,
+        "mark_negation": True,
+    },
+    "light": {"features": "word+char", "C": 1.0, "mask_names": True, "mark_negation": True},
+}
+DEFAULT_PARAMS = PRESETS["light"]
 
 
 def groups_of(frame: pd.DataFrame) -> np.ndarray:
@@ -70,6 +83,7 @@ def train_model(
     params = {**DEFAULT_PARAMS, **params}
     manifest: dict = {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "requires": requirements(params["features"]),
         "seed": seed,
         "params": params,
         "n_statements": int(len(frame)),

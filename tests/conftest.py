@@ -36,15 +36,15 @@ def small_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def trained_dir(tmp_path, monkeypatch) -> Path:
-    """An empty trained/ directory with the shipped default model copied in."""
+    """A temporary trained/ directory with copies of the shipped models."""
     import shutil
 
     from stance.persistence import trained_dir as real
 
-    source = real() / "default"
     target = tmp_path / "trained"
     target.mkdir()
-    shutil.copytree(source, target / "default")
+    for name in ("default", "light"):
+        shutil.copytree(real() / name, target / name)
     monkeypatch.setenv("STANCE_TRAINED_DIR", str(target))
     return target
 

@@ -14,20 +14,45 @@ from stance.persistence import resolve_model_dir
 from .conftest import CORPUS
 
 
-def test_shipped_model_is_not_stale():
-    manifest = json.loads((resolve_model_dir("default") / "manifest.json").read_text())
+@pytest.mark.parametrize("name", ["default", "light"])
+def test_shipped_models_are_not_stale(name):
+    manifest = json.loads((resolve_model_dir(name) / "manifest.json").read_text())
     (source,) = manifest["sources"]
-    assert source["path"].endswith("corpora/quotes.csv")
+    assert source["path"] == "corpora/quotes.csv"
     assert source["sha256"] == file_sha256(CORPUS), (
-        "corpora/quotes.csv changed since the shipped model was trained: run "
-        "`python benchmarks/train_default.py` to retrain it"
+        "corpora/quotes.csv changed since the shipped models were trained: run "
+        "`python benchmarks/train_default.py` to retrain them"
     )
     assert manifest["labels"] == list(LABELS)
     assert manifest["cv_metrics"]["grouped_by"] == "event"
 
 
-def test_model_file_is_small():
-    assert (resolve_model_dir("default") / "model.joblib").stat().st_size < 30 * 1024 * 1024
+@pytest.mark.parametrize("name", ["default", "light"])
+def test_model_files_are_small(name):
+    assert (resolve_model_dir(name) / "model.joblib").stat().st_size < 30 * 1024 * 1024
+
+
+def test_default_falls_back_to_light_without_the_extra(monkeypatch):
+    import stance.embeddings
+    from stance.persistence import FallbackWarning, load_model
+
+    monkeypatch.setattr(stance.embeddings, "available", lambda: False)
+    with pytest.warns(FallbackWarning, match="embeddings extra"):
+        model = load_model()
+    assert model.manifest["requires"] == []
+    from stance.errors import ModelError
+
+    with pytest.raises(ModelError, match=r"pip install 'stance\[embeddings\]'"):
+        load_model(str(resolve_model_dir("default")))
+
+
+def test_unverified_embedding_weights_are_refused(monkeypatch):
+    import stance.embeddings
+    from stance.errors import ModelError
+
+    monkeypatch.setattr(stance.embeddings, "WEIGHTS_SHA256", "0" * 64)
+    with pytest.raises(ModelError, match="refusing to load unverified weights"):
+        stance.embeddings.verify_weights()
 
 
 CLEAR = [
