@@ -189,3 +189,36 @@ def test_unbalanced_quote_is_best_effort():
     text = 'Lavrov said: "We will respond.\n\nThe next paragraph has no quotes at all.'
     regions = [text[a:b] for p in paragraphs(text) for a, b in quote_regions(text, *p)]
     assert regions == ["We will respond."]
+
+
+@pytest.mark.parametrize(
+    ("path", "recall", "precision", "actor"),
+    [
+        ("tests/data/articles.jsonl", 0.88, 0.93, 0.92),
+        ("corpora/articles/aleppo-2024.jsonl", 0.90, 0.95, 0.90),
+    ],
+)
+def test_extraction_quality_on_our_gold_articles_does_not_regress(path, recall, precision, actor):
+    """Statement recall, precision and actor accuracy on articles with gold statements
+    (figures in the README; the floors sit a little under the measured values)."""
+    from stance.articles import Article
+    from stance.evaluation import extraction_metrics
+
+    from .conftest import ROOT, read_jsonl
+
+    items = []
+    for obj in read_jsonl(ROOT / path):
+        article = Article(id=obj["id"], date=obj["date"], text=obj["text"])
+        found = [s.__class__(**{**s.__dict__, "label": "other"})
+                 for s in attributed_article(article)]
+        items.append((obj["text"], found, obj["gold"]))
+    metrics = extraction_metrics(items)
+    assert metrics["recall"] >= recall
+    assert metrics["precision"] >= precision
+    assert metrics["actor_accuracy"] >= actor
+
+
+def attributed_article(article):
+    from stance.pipeline import article_statements
+
+    return article_statements(article, classify=False)
