@@ -26,14 +26,28 @@ CANDIDATES = [
     {"features": "word+char", "C": 4.0, "mask_names": False, "mark_negation": True},
     {"features": "word+char", "C": 4.0, "mask_names": True, "mark_negation": False},
 ]
+# With the embeddings extra: n-grams + sentence embeddings, C x embedding weight.
+EMBEDDING_CANDIDATES = [
+    {
+        "features": "word+char+minilm",
+        "C": c,
+        "embedding_weight": w,
+        "mask_names": True,
+        "mark_negation": True,
+    }
+    for c in (4.0, 8.0)
+    for w in (1.0, 2.0, 3.0)
+]
 
 
 def main() -> None:
     frame = read_labelled_csv(CORPUS)
     dev = real_dev_frame()
     texts = frame["text"].tolist()
-    print(f"{'candidate':<52} {'cv F1':>6} {'dev F1':>7} {'stmts/s':>9}")
-    for params in CANDIDATES:
+    print(f"{'candidate':<80} {'cv F1':>6} {'dev F1':>7} {'stmts/s':>9}")
+    from stance.embeddings import available
+
+    for params in CANDIDATES + (EMBEDDING_CANDIDATES if available() else []):
         cv = grouped_cross_validation(frame, n_splits=5, seed=0, **params)
         pipeline = build_pipeline(**params).fit(texts, frame["label"].to_numpy())
         model = StanceModel(pipeline)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -22,15 +23,29 @@ from .features import StatementNormalizer
 from .labels import LABELS
 
 #: A second label is listed in ``labels`` when its probability reaches this share of the
-#: primary label's probability (and at least SECONDARY_MIN). Chosen on grouped CV of the
-#: corpus's multi-label rows.
+#: primary label's probability (and at least SECONDARY_MIN). These are fallbacks: training
+#: chooses both on out-of-fold probabilities and records them in the manifest.
 SECONDARY_RATIO = 0.5
 SECONDARY_MIN = 0.2
 #: Longest statement accepted (characters). A longer "statement" is a whole document
 #: pasted by mistake; stance extract splits articles into statements first.
 MAX_STATEMENT_CHARS = 20_000
+#: A further label applies when its own binary model gives it at least this probability;
+#: training chooses the value on out-of-fold predictions and records it in the manifest.
+SET_THRESHOLD = 0.5
 #: Feature kinds the training command can compare.
 FEATURE_SETS = ("word", "char", "word+char", "word+char+minilm")
+
+
+#: A word put before the statement when the speaker is an analyst, expert or journalist:
+#: who speaks tells what the words do (an analyst describing "a pressure tactic" reports,
+#: a minister saying it accuses). Learned from the corpus's speaker roles.
+ANALYST_MARKER = "ANALYSTSPEAKS"
+
+
+def model_input(text: str, speaker_kind: str = "") -> str:
+    """The text the classifier reads for a statement by a speaker of ``speaker_kind``."""
+    return f"{ANALYST_MARKER} {text}" if speaker_kind == "analyst" else text
 
 
 class Prediction(NamedTuple):
@@ -48,6 +63,58 @@ class Contribution(NamedTuple):
 
     feature: str
     weight: float
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Primary label by multinomial logistic regression, plus one binary logistic regression
+    per label for the set of labels that apply (a statement can condemn *and* call for
+    restraint).
+
+    ``y`` holds label sets as strings, primary first: ``"condemn;deescalate"``.
+    """
+
+    def __init__(self, C: float = 4.0, seed: int = 0) -> None:  # noqa: N803
+        self.C = C
+        self.seed = seed
+
+    def _logistic(self) -> LogisticRegression:
+        return LogisticRegression(
+            C=self.C, max_iter=3000, class_weight="balanced", random_state=self.seed
+        )
+
+    def fit(self, X, y):  # noqa: N803
+        sets = [str(v).split(";") for v in y]
+        primary = np.array([s[0] for s in sets], dtype=object)
+        self.primary_ = self._logistic().fit(X, primary)
+        self.classes_ = self.primary_.classes_
+        self.n_features_in_ = self.primary_.n_features_in_
+        self.sets_ = []
+        for label in self.classes_:
+            target = np.array([label in s for s in sets], dtype=int)
+            # A label that is always or never in a set has nothing to learn.
+            fitted = self._logistic().fit(X, target) if 0 < target.sum() < len(target) else None
+            self.sets_.append(fitted)
+        return self
+
+    @property
+    def coef_(self) -> np.ndarray:
+        return self.primary_.coef_
+
+    def predict_proba(self, X):  # noqa: N803
+        return self.primary_.predict_proba(X)
+
+    def predict(self, X):  # noqa: N803
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def set_proba(self, X) -> np.ndarray:  # noqa: N803
+        """Probability that each label applies (columns in ``classes_`` order)."""
+        columns = []
+        for model in self.sets_:
+            if model is None:
+                columns.append(np.zeros(X.shape[0]))
+            else:
+                columns.append(model.predict_proba(X)[:, 1])
+        return np.column_stack(columns)
 
 
 def build_pipeline(
@@ -111,10 +178,7 @@ def build_pipeline(
     return Pipeline(
         [
             ("features", FeatureUnion(parts)),
-            (
-                "classifier",
-                LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed),
-            ),
+            ("classifier", StanceClassifier(C=C, seed=seed)),
         ]
     )
 
@@ -139,16 +203,30 @@ def check_statement(text: object, where: str = "statement") -> str:
     return stripped
 
 
-def labels_from_probabilities(probs: Sequence[float]) -> tuple[str, tuple[str, ...], float]:
-    """Primary label, the labels that apply (primary first), and the confidence."""
+def labels_from_probabilities(
+    probs: Sequence[float], ratio: float = SECONDARY_RATIO, minimum: float = SECONDARY_MIN
+) -> tuple[str, tuple[str, ...], float]:
+    """Primary label, the labels that apply (primary first), and the confidence. A second
+    label applies when its probability is at least ``minimum`` and ``ratio`` x the top one."""
     order = np.argsort(probs)[::-1]
     top = float(probs[order[0]])
     chosen = [LABELS[order[0]]]
     for idx in order[1:]:
         p = float(probs[idx])
-        if p >= SECONDARY_MIN and p >= SECONDARY_RATIO * top:
+        if p >= minimum and p >= ratio * top:
             chosen.append(LABELS[idx])
     return LABELS[order[0]], tuple(chosen), top
+
+
+def label_set(
+    probs: Sequence[float], set_probs: Sequence[float], threshold: float = 0.5
+) -> tuple[str, tuple[str, ...], float]:
+    """Primary label (highest probability), the labels that apply (primary first, then the
+    others whose label-set probability reaches ``threshold``, most likely first), and the
+    confidence."""
+    top = int(np.argmax(probs))
+    others = [i for i in np.argsort(set_probs)[::-1] if i != top and set_probs[i] >= threshold]
+    return LABELS[top], (LABELS[top], *(LABELS[i] for i in others)), float(probs[top])
 
 
 @dataclass
@@ -162,18 +240,31 @@ class StanceModel:
     def version(self) -> str:
         return str(self.manifest.get("model_id", "unsaved"))
 
-    def _probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        proba = self.pipeline.predict_proba(list(texts))
-        classes = list(self.pipeline.classes_)
+    def _probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Primary-label probabilities and label-set probabilities, in LABELS order."""
+        features = self.pipeline[:-1].transform(list(texts))
+        classifier = self.pipeline[-1]
+        classes = list(classifier.classes_)
         # Columns in LABELS order whatever order the classifier learned them in.
-        return proba[:, [classes.index(label) for label in LABELS]]
+        order = [classes.index(label) for label in LABELS]
+        proba = classifier.predict_proba(features)[:, order]
+        sets = (
+            classifier.set_proba(features)[:, order] if hasattr(classifier, "set_proba") else None
+        )
+        return proba, sets
 
     def predict(self, texts: Iterable[str]) -> list[Prediction]:
         """Classify statements; raises on an empty or oversized statement."""
         items = [check_statement(t, f"statement {i + 1}") for i, t in enumerate(texts)]
         if not items:
             return []
-        return [self._prediction(t, p) for t, p in zip(items, self._probabilities(items))]
+        secondary = self.manifest.get("secondary_labels", {})
+        threshold = secondary.get("set_threshold", SET_THRESHOLD)
+        proba, sets = self._probabilities(items)
+        return [
+            self._prediction(t, p, None if sets is None else sets[i], threshold)
+            for i, (t, p) in enumerate(zip(items, proba))
+        ]
 
     def predict_stream(self, texts: Iterable[str], batch_size: int = 4096) -> Iterator[Prediction]:
         """Classify a stream in batches of ``batch_size``: memory stays flat."""
@@ -187,8 +278,13 @@ class StanceModel:
             yield from self.predict(batch)
 
     @staticmethod
-    def _prediction(text: str, probs: np.ndarray) -> Prediction:
-        label, labels, confidence = labels_from_probabilities(probs)
+    def _prediction(
+        text: str, probs: np.ndarray, set_probs: np.ndarray | None, threshold: float
+    ) -> Prediction:
+        if set_probs is None:
+            label, labels, confidence = labels_from_probabilities(probs)
+        else:
+            label, labels, confidence = label_set(probs, set_probs, threshold)
         return Prediction(
             text=text,
             label=label,

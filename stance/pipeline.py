@@ -17,6 +17,7 @@ from .articles import Article, parse_date
 from .errors import ArticleError
 from .extract import extract_spans
 from .labels import LABELS
+from .model import model_input
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
             evidence_actor = {
                 "rule": "coreference",
                 "entry": prior.get("speaker", ""),
-                "via": prior.get("actor_rule", ""),
+                "via": "analyst"
+                if prior.get("speaker_kind") == "analyst"
+                else prior.get("actor_rule", ""),
             }
         else:
             resolution = resolve_actor(span.speaker, span.speaker_role, on, registry)
@@ -78,7 +81,9 @@ def attribute(article: Article, registry: Registry) -> Iterator[Statement]:
                 actor, evidence_actor = _institution_context(
                     article.text, span, resolved_spans, registry
                 )
+        kind = "analyst" if "analyst" in (evidence_actor["rule"], evidence_actor.get("via")) else ""
         evidence = {
+            "speaker_kind": kind,
             "extraction": span.rule,
             "speaker_phrase": span.speaker_phrase,
             "cue": span.cue,
@@ -181,8 +186,9 @@ def classify_statements(statements: list[Statement], model) -> list[Statement]:
 
 
 def classification_text(statement: Statement) -> str:
-    """What the model reads: the statement's passage, capped to a reasonable length."""
-    return statement.text[:4000]
+    """What the model reads: the statement's passage, capped to a reasonable length, with
+    the speaker marker when an analyst speaks."""
+    return model_input(statement.text[:4000], statement.evidence.get("speaker_kind", ""))
 
 
 def article_statements(

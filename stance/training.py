@@ -17,24 +17,51 @@ from sklearn.model_selection import GroupKFold
 from .corpus import check_label_counts, file_sha256
 from .evaluation import classification_metrics
 from .labels import LABELS
-from .model import StanceModel, build_pipeline, requirements
+from .model import (
+    StanceModel,
+    build_pipeline,
+    label_set,
+    model_input,
+    requirements,
+)
 
 #: Fewest examples per label that training accepts.
 MIN_PER_LABEL = 5
-#: The shipped models, each chosen by grouped cross-validation (benchmarks/
-#: compare_pipelines.py): ``default`` adds sentence embeddings (the ``embeddings`` extra) to
-#: the n-grams; ``light`` is n-grams only, for installs without PyTorch and for speed.
+#: The shipped models, each chosen by grouped cross-validation on the corpus
+#: (benchmarks/compare_pipelines.py): ``default`` adds sentence embeddings (the
+#: ``embeddings`` extra) to the n-grams; ``light`` is n-grams only, for installs without
+#: PyTorch and for speed.
 PRESETS = {
     "default": {
         "features": "word+char+minilm",
-        "C": 8.0,
-        "embedding_weight": 2.0,
+        "C": 4.0,
+        "embedding_weight": 1.0,
         "mask_names": True,
         "mark_negation": True,
     },
     "light": {"features": "word+char", "C": 1.0, "mask_names": True, "mark_negation": True},
 }
 DEFAULT_PARAMS = PRESETS["light"]
+
+
+def training_inputs(frame: pd.DataFrame) -> list[str]:
+    """Texts as the classifier reads them: analysts' statements carry the speaker marker
+    (when the data says who spoke: columns actor, speaker, speaker_role)."""
+    from .actors import ANALYST_MARKERS
+
+    if "speaker_role" not in frame or "actor" not in frame:
+        return frame["text"].tolist()
+    inputs = []
+    for text, actor, speaker, role in zip(
+        frame["text"],
+        frame["actor"].fillna(""),
+        frame.get("speaker", pd.Series([""] * len(frame))).fillna(""),
+        frame["speaker_role"].fillna(""),
+    ):
+        words = {w.lower().strip(",.") for w in f"{speaker} {role}".split()}
+        kind = "analyst" if not str(actor).strip() and words & ANALYST_MARKERS else ""
+        inputs.append(model_input(text, kind))
+    return inputs
 
 
 def groups_of(frame: pd.DataFrame) -> np.ndarray:
@@ -52,21 +79,63 @@ def grouped_cross_validation(
     groups = groups_of(frame)
     n_groups = len(set(groups))
     n_splits = max(2, min(n_splits, n_groups))
-    texts = frame["text"].tolist()
+    texts = training_inputs(frame)
     y = frame["label"].to_numpy()
     predicted = np.empty(len(frame), dtype=object)
+    probabilities = np.zeros((len(frame), len(LABELS)))
+    set_probabilities = np.zeros((len(frame), len(LABELS)))
+    fit_targets = label_set_targets(frame)
     folds = np.empty(len(frame), dtype=int)
     # GroupKFold is deterministic given the group sizes; shuffle groups by seed for variety.
     splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     for fold, (train_idx, test_idx) in enumerate(splitter.split(texts, y, groups)):
         pipeline = build_pipeline(seed=seed, **params)
-        pipeline.fit([texts[i] for i in train_idx], y[train_idx])
-        predicted[test_idx] = pipeline.predict([texts[i] for i in test_idx])
+        pipeline.fit([texts[i] for i in train_idx], fit_targets[train_idx])
+        features = pipeline[:-1].transform([texts[i] for i in test_idx])
+        classifier = pipeline[-1]
+        order = [list(classifier.classes_).index(label) for label in LABELS]
+        probabilities[test_idx] = classifier.predict_proba(features)[:, order]
+        set_probabilities[test_idx] = classifier.set_proba(features)[:, order]
+        predicted[test_idx] = [LABELS[k] for k in probabilities[test_idx].argmax(axis=1)]
         folds[test_idx] = fold
     metrics = classification_metrics(y.tolist(), predicted.tolist())
     metrics["n_splits"] = n_splits
     metrics["grouped_by"] = "event"
-    return {"metrics": metrics, "predicted": predicted.tolist(), "fold": folds.tolist()}
+    return {
+        "metrics": metrics,
+        "predicted": predicted.tolist(),
+        "probabilities": probabilities,
+        "set_probabilities": set_probabilities,
+        "fold": folds.tolist(),
+    }
+
+
+def label_set_targets(frame: pd.DataFrame) -> np.ndarray:
+    """What the classifier fits: label sets as "primary;other" strings."""
+    if "labels" not in frame:
+        return frame["label"].to_numpy(dtype=object)
+    targets = []
+    for label, labels in zip(frame["label"], frame["labels"].fillna("")):
+        rest = [x for x in str(labels).strip(";").split(";") if x and x != label]
+        targets.append(";".join([label, *rest]))
+    return np.array(targets, dtype=object)
+
+
+def choose_set_threshold(
+    probabilities: np.ndarray, set_probabilities: np.ndarray, label_sets: list[set[str]]
+) -> dict:
+    """The label-set threshold whose predicted sets are closest (mean Jaccard) to the
+    annotated ``labels`` on out-of-fold predictions."""
+    best = (-1.0, 0.5)
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        score = 0.0
+        for probs, sets, gold in zip(probabilities, set_probabilities, label_sets):
+            chosen = set(label_set(probs, sets, threshold)[1])
+            score += len(chosen & gold) / len(chosen | gold)
+        score /= max(len(label_sets), 1)
+        if score > best[0] + 1e-9:
+            best = (score, threshold)
+    return {"set_threshold": best[1], "mean_jaccard": round(best[0], 4)}
 
 
 def train_model(
@@ -94,6 +163,11 @@ def train_model(
     if cross_validate:
         cv = grouped_cross_validation(frame, n_splits=cv_splits, seed=seed, **params)
         manifest["cv_metrics"] = cv["metrics"]
+        if "labels" in frame:
+            sets = [set(str(v).strip(";").split(";")) for v in frame["labels"]]
+            manifest["secondary_labels"] = choose_set_threshold(
+                cv["probabilities"], cv["set_probabilities"], sets
+            )
     pipeline = build_pipeline(seed=seed, **params)
-    pipeline.fit(frame["text"].tolist(), frame["label"].to_numpy())
+    pipeline.fit(training_inputs(frame), label_set_targets(frame))
     return StanceModel(pipeline=pipeline, manifest=manifest)

@@ -209,8 +209,9 @@ def test_extraction_quality_on_our_gold_articles_does_not_regress(path, recall, 
     items = []
     for obj in read_jsonl(ROOT / path):
         article = Article(id=obj["id"], date=obj["date"], text=obj["text"])
-        found = [s.__class__(**{**s.__dict__, "label": "other"})
-                 for s in attributed_article(article)]
+        found = [
+            s.__class__(**{**s.__dict__, "label": "other"}) for s in attributed_article(article)
+        ]
         items.append((obj["text"], found, obj["gold"]))
     metrics = extraction_metrics(items)
     assert metrics["recall"] >= recall

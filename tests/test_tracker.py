@@ -201,3 +201,69 @@ def test_cli_report_out_is_atomic_and_matches(tmp_path, feed):
     )
     (record,) = [json.loads(line) for line in r.output.splitlines()]
     assert record["label"] == "condemn" and record["url"] == "https://example.org/w1"
+
+
+def _many_articles(path, n, prefix):
+    lines = []
+    for i in range(n):
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"{prefix}{i}",
+                    "date": f"2024-12-{1 + i % 28:02d}",
+                    "text": f"Dispatch {prefix}{i}. Moscow condemned strike number {i} as a "
+                    f"violation.\n\nAnkara said talks would continue on day {i}.",
+                }
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_interrupted_ingest_leaves_a_consistent_database_and_resumes(tmp_path, default_model):
+    feed = _many_articles(tmp_path / "feed.jsonl", 30, "k")
+
+    class Crashing:
+        """The model dies on its 4th call, as a killed process would mid-ingest."""
+
+        def __init__(self, model):
+            self.model, self.calls, self.version = model, 0, model.version
+
+        def predict(self, texts):
+            self.calls += 1
+            if self.calls == 4:
+                raise KeyboardInterrupt
+            return self.model.predict(texts)
+
+    db = tmp_path / "s.db"
+    with Store(db) as store, pytest.raises(KeyboardInterrupt):
+        ingest([str(feed)], store, model=Crashing(default_model), batch_size=2)
+    with Store(db) as store:
+        stored = store.count("articles")
+        assert stored == 2  # one whole batch; the batch in flight left nothing behind
+        orphans = store.conn.execute(
+            "SELECT COUNT(*) FROM statements WHERE article_id NOT IN (SELECT id FROM articles)"
+        ).fetchone()[0]
+        assert orphans == 0
+        summary = ingest([str(feed)], store, model=default_model, batch_size=2)
+        assert summary.articles_duplicate == stored and store.count("articles") == 30
+
+
+def test_two_processes_ingesting_at_once_both_succeed(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "shared.db"
+    feeds = [_many_articles(tmp_path / f"f{k}.jsonl", 40, f"p{k}-") for k in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "stance", "ingest", str(f), "--db", str(db), "--model", "light"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for f in feeds
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    with Store(db) as store:
+        assert store.count("articles") == 80
