@@ -41,7 +41,8 @@ def run_batch(n: int, model: str) -> tuple[float, float]:
         code = (
             "import resource, time, sys\n"
             "from stance.batch import classify_file\nfrom stance.persistence import load_model\n"
-            f"m = load_model({model!r}); t = time.perf_counter()\n"
+            f"m = load_model({model!r}); m.predict(['warm up: load any encoder'])\n"
+            "t = time.perf_counter()\n"
             f"classify_file(m, {str(source)!r}, out={str(target)!r})\n"
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
         )

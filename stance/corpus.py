@@ -13,11 +13,13 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import CorpusError, InputError, LabelError
 from .labels import LABELS, normalize_label, parse_labels
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: `stance classify` starts faster
+    import pandas as pd
 
 REQUIRED_COLUMNS = ("text", "label")
 CORPUS_COLUMNS = (
@@ -137,6 +139,8 @@ def read_labelled_csv(path: str | Path, *, min_per_label: int = 0) -> pd.DataFra
         raise CorpusError("; ".join(problems[:3]) + more)
     if not rows:
         raise CorpusError(f"{path}: no labelled rows; add rows with text and label")
+    import pandas as pd
+
     frame = pd.DataFrame(rows)
     for column in ("event", "id"):
         if column not in frame:
@@ -161,6 +165,8 @@ def check_label_counts(frame: pd.DataFrame, min_per_label: int, where: str) -> N
 
 def read_labelled_csvs(paths: Iterable[str | Path]) -> pd.DataFrame:
     """Read several labelled CSVs into one frame; the same text with two labels is an error."""
+    import pandas as pd
+
     frames = [read_labelled_csv(p) for p in paths]
     if not frames:
         raise CorpusError("no labelled data given; pass --data FILE.csv")

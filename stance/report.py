@@ -76,39 +76,113 @@ def stance_report(
     min_confidence: float = 0.0,
     count: str = "primary",
 ) -> pd.DataFrame:
-    """The report as a DataFrame (columns: :func:`report_columns`)."""
-    cursor = store.conn.execute(*_report_query(actors, date_from, date_to, min_confidence))
-    frame = pd.DataFrame.from_records(
-        cursor.fetchall(),
-        columns=[
-            "id",
-            "date",
-            "week",
-            "week_start",
-            "actor",
-            "speaker",
-            "label",
-            "labels",
-            "confidence",
-        ],
-    )
+    """The report as a DataFrame (columns: :func:`report_columns`).
+
+    The counting is done by SQLite (three GROUP BY queries), so a report over millions of
+    statements reads only the aggregates into Python.
+    """
     key = ["week", "week_start"] if period == "week" else ["day"]
+    key_sql = "s.week, s.week_start" if period == "week" else "s.date"
+    where, params = _report_filter(actors, date_from, date_to, min_confidence)
+    # The covering index of the period (schema v3): grouping follows it, no table sort.
+    index = "statements_week_report" if period == "week" else "statements_day_report"
+    if store.conn.execute("SELECT EXISTS (SELECT 1 FROM human_labels)").fetchone()[0]:
+        label = "COALESCE(h.label, s.label)"
+        confidence = "CASE WHEN h.label IS NOT NULL THEN 1.0 ELSE s.confidence END"
+        labels = f"COALESCE(h.labels, s.labels, ';' || {label} || ';')"
+        source = (
+            f"statements s INDEXED BY {index} LEFT JOIN human_labels h ON h.statement_id = s.id"
+        )
+    else:  # no human labels yet: the join would cost a lookup per statement for nothing
+        label, confidence = "s.label", "s.confidence"
+        labels = f"COALESCE(s.labels, ';' || {label} || ';')"
+        source = f"statements s INDEXED BY {index}"
+        where = where.replace("(h.label IS NOT NULL OR s.confidence >= ?)", "s.confidence >= ?")
+    if count == "all":
+        sums = ", ".join(f"SUM({labels} LIKE '%;{lab};%')" for lab in LABELS)
+    else:
+        sums = ", ".join(f"SUM({label} = '{lab}')" for lab in LABELS)
+    base = f"FROM {source} WHERE {where}"
+    group = [*key, "actor"]
+    # One pass over the statements: counts per cell and speaker; cells are sums of those.
+    per_speaker = pd.DataFrame.from_records(
+        store.conn.execute(
+            f"SELECT {key_sql}, s.actor, s.speaker, COUNT(*), SUM({confidence}), {sums} "
+            f"{base} GROUP BY {key_sql}, s.actor, s.speaker",
+            params,
+        ).fetchall(),
+        columns=[*group, "speaker", "n", "confidence_sum", *(f"n_{lab}" for lab in LABELS)],
+    )
     columns = report_columns(period)
-    if period == "day":
-        frame = frame.rename(columns={"date": "day"})
-    if frame.empty:
+    if per_speaker.empty:
         result = pd.DataFrame(columns=columns)
     else:
-        result = _aggregate(frame, key, count)
-    if date_from and date_to:
-        result = _fill_gaps(
-            result, period, actors or sorted(set(frame["actor"])), date_from, date_to
+        numeric = ["n", "confidence_sum", *(f"n_{lab}" for lab in LABELS)]
+        per_speaker[numeric] = per_speaker[numeric].fillna(0)
+        cells = per_speaker.groupby(group, as_index=False)[numeric].sum()
+        cells["statements"] = cells["n"].astype(int)
+        cells["mean_confidence"] = (cells["confidence_sum"] / cells["n"]).round(4)
+        counts = cells[[f"n_{lab}" for lab in LABELS]].astype(int)
+        cells[counts.columns] = counts
+        denominator = counts.sum(axis=1).where(lambda v: v > 0, 1)
+        for lab in LABELS:
+            cells[f"share_{lab}"] = (cells[f"n_{lab}"] / denominator).round(4)
+        cells["dominant"] = [_dominant(row) for row in counts.itertuples(index=False)]
+        speakers = per_speaker[[*group, "speaker", "n"]].copy()
+        speakers["n"] = speakers["n"].astype(int)
+        speakers = (
+            speakers.sort_values(
+                [*group, "n", "speaker"], ascending=[True] * len(group) + [False, True]
+            )
+            .groupby(group)
+            .head(3)
         )
+        speakers["item"] = speakers["speaker"] + " (" + speakers["n"].astype(str) + ")"
+        top = speakers.groupby(group)["item"].agg("; ".join).rename("top_speakers")
+        # The examples: the most confident statements of each cell's dominant stance,
+        # ranked by SQLite over only the statements that carry it.
+        dominant = cells[cells["dominant"] != ""]
+        store.conn.execute("DROP TABLE IF EXISTS temp.report_dominant")
+        store.conn.execute(
+            "CREATE TEMP TABLE report_dominant (k1 TEXT, k2 TEXT, actor TEXT, label TEXT, "
+            "PRIMARY KEY (k1, k2, actor, label))"
+        )
+        store.conn.executemany(
+            "INSERT INTO temp.report_dominant VALUES (?, ?, ?, ?)",
+            [
+                (row[0], row[1] if period == "week" else "", row[len(key)], row[-1])
+                for row in dominant[[*group, "dominant"]].itertuples(index=False)
+            ],
+        )
+        k2 = "s.week_start" if period == "week" else "''"
+        k1 = "s.week" if period == "week" else "s.date"
+        examples = pd.DataFrame.from_records(
+            store.conn.execute(
+                f"SELECT * FROM (SELECT {key_sql}, s.actor, {label} AS label, s.id, "
+                f"ROW_NUMBER() OVER (PARTITION BY {key_sql}, s.actor "
+                f"ORDER BY {confidence} DESC, s.id) AS rank {base} AND EXISTS (SELECT 1 FROM "
+                f"temp.report_dominant d WHERE d.k1 = {k1} AND d.k2 = {k2} AND "
+                f"d.actor = s.actor AND d.label = {label})) WHERE rank <= 3",
+                params,
+            ).fetchall(),
+            columns=[*group, "label", "id", "rank"],
+        )
+        store.conn.execute("DROP TABLE IF EXISTS temp.report_dominant")
+        examples = examples.merge(cells[[*group, "dominant"]], on=group)
+        examples = examples[examples["label"] == examples["dominant"]].sort_values([*group, "rank"])
+        ids = examples.groupby(group)["id"].agg(";".join).rename("example_ids")
+        result = cells.merge(top.reset_index(), on=group, how="left").merge(
+            ids.reset_index(), on=group, how="left"
+        )
+        result[["top_speakers", "example_ids"]] = result[["top_speakers", "example_ids"]].fillna("")
+    if date_from and date_to:
+        present = sorted(set(result["actor"])) if not result.empty else []
+        result = _fill_gaps(result, period, actors or present, date_from, date_to)
     result = result.sort_values([*key, "actor"]).reset_index(drop=True)
     return result[columns]
 
 
-def _report_query(actors, date_from, date_to, min_confidence) -> tuple[str, list]:
+def _report_filter(actors, date_from, date_to, min_confidence) -> tuple[str, list]:
     where, params = ["s.duplicate_of IS NULL", "s.actor IS NOT NULL"], []
     if actors:
         where.append(f"s.actor IN ({','.join('?' * len(actors))})")
@@ -122,67 +196,7 @@ def _report_query(actors, date_from, date_to, min_confidence) -> tuple[str, list
     if min_confidence:
         where.append("(h.label IS NOT NULL OR s.confidence >= ?)")
         params.append(min_confidence)
-    sql = (
-        "SELECT s.id, s.date, s.week, s.week_start, s.actor, s.speaker, "
-        "COALESCE(h.label, s.label), COALESCE(h.labels, s.labels), "
-        "CASE WHEN h.label IS NOT NULL THEN 1.0 ELSE s.confidence END "
-        "FROM statements s LEFT JOIN human_labels h ON h.statement_id = s.id "
-        f"WHERE {' AND '.join(where)}"
-    )
-    return sql, params
-
-
-def _aggregate(frame: pd.DataFrame, key: list[str], count: str) -> pd.DataFrame:
-    group = [*key, "actor"]
-    if count == "all":
-        votes = frame[[*group, "labels", "label"]].copy()
-        votes["vote"] = (
-            votes["labels"]
-            .fillna("")
-            .where(votes["labels"].fillna("") != "", ";" + votes["label"] + ";")
-            .str.strip(";")
-            .str.split(";")
-        )
-        votes = votes.explode("vote")
-    else:
-        votes = frame[group].copy()
-        votes["vote"] = frame["label"]
-    counts = (
-        votes.groupby([*group, "vote"])
-        .size()
-        .unstack("vote", fill_value=0)
-        .reindex(columns=list(LABELS), fill_value=0)
-    )
-    counts.columns = [f"n_{lab}" for lab in LABELS]
-    grouped = frame.groupby(group)
-    result = counts.join(grouped.size().rename("statements"))
-    result = result.join(grouped["confidence"].mean().round(4).rename("mean_confidence"))
-    denominator = counts.sum(axis=1).where(lambda s: s > 0, 1)
-    for lab in LABELS:
-        result[f"share_{lab}"] = (result[f"n_{lab}"] / denominator).round(4)
-    result["dominant"] = [_dominant(row) for row in counts.itertuples(index=False)]
-    result = result.reset_index()
-    speakers = (
-        frame.groupby([*group, "speaker"])
-        .size()
-        .rename("n")
-        .reset_index()
-        .sort_values([*group, "n", "speaker"], ascending=[True] * len(group) + [False, True])
-        .groupby(group)
-        .head(3)
-    )
-    speakers["item"] = speakers["speaker"] + " (" + speakers["n"].astype(str) + ")"
-    top = speakers.groupby(group)["item"].agg("; ".join).rename("top_speakers")
-    result = result.merge(top.reset_index(), on=group, how="left")
-    examples = frame.merge(result[[*group, "dominant"]], on=group)
-    examples = examples[examples["label"] == examples["dominant"]]
-    examples = examples.sort_values(
-        [*group, "confidence", "id"], ascending=[True] * len(group) + [False, True]
-    )
-    ids = examples.groupby(group).head(3).groupby(group)["id"].agg(";".join).rename("example_ids")
-    result = result.merge(ids.reset_index(), on=group, how="left")
-    result[["top_speakers", "example_ids"]] = result[["top_speakers", "example_ids"]].fillna("")
-    return result
+    return " AND ".join(where), params
 
 
 def _dominant(counts) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -25,7 +26,7 @@ from pathlib import Path
 from .errors import StoreError
 from .labels import LABELS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 120
 
 _SCHEMA_V1 = """
@@ -85,8 +86,21 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE statements ADD COLUMN classified_at TEXT")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    # v3: covering indexes of the counted statements, so that weekly and daily reports over
+    # millions of statements group in index order instead of sorting the table.
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS statements_week_report ON statements(week, week_start, "
+        "actor, speaker, label, confidence, labels, id) WHERE duplicate_of IS NULL"
+    )
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS statements_day_report ON statements(date, actor, speaker, "
+        "label, confidence, labels, id) WHERE duplicate_of IS NULL"
+    )
+
+
 #: version -> function bringing a database from version-1 to version.
-MIGRATIONS = {2: _migrate_to_2}
+MIGRATIONS = {2: _migrate_to_2, 3: _migrate_to_3}
 
 
 def iso_week(day: str) -> tuple[str, str]:
@@ -126,6 +140,8 @@ class Store:
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = Path(path)
+        if str(path) != ":memory:" and self.path.exists() and not os.access(self.path, os.W_OK):
+            readonly = True  # a read-only database can still be reported on
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database; run `stance ingest` first")
         try:
@@ -219,10 +235,15 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
     def find_article(self, url: str, text_sha1: str) -> str | None:
+        """The stored article with this text or URL, if any. Two indexed lookups: an OR in
+        one query would scan the table, and ingest would slow down as the store grows."""
         row = self.conn.execute(
-            "SELECT id FROM articles WHERE text_sha1 = ? OR (url <> '' AND url = ?) LIMIT 1",
-            (text_sha1, url or "\x00"),
+            "SELECT id FROM articles WHERE text_sha1 = ?", (text_sha1,)
         ).fetchone()
+        if row is None and url:
+            row = self.conn.execute(
+                "SELECT id FROM articles WHERE url = ? AND url <> ''", (url,)
+            ).fetchone()
         return row[0] if row else None
 
     def add_batch(self, batch: list[tuple], summary: IngestSummary, model_version: str) -> None:

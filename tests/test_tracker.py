@@ -267,3 +267,24 @@ def test_two_processes_ingesting_at_once_both_succeed(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], results
     with Store(db) as store:
         assert store.count("articles") == 80
+
+
+def test_report_straight_from_article_files(tmp_path, feed):
+    result = CliRunner().invoke(main, ["report", str(feed), "--daily", "--actors", "russia"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(("day,", "2024"))]
+    assert lines[0].startswith("day,actor,statements")
+    assert lines[1].startswith("2024-11-28,russia,1,1,")
+
+
+def test_bad_report_flags_exit_with_one_line(tmp_path):
+    Store(tmp_path / "e.db").close()
+    for args, message in (
+        (["--actors", "narnia"], "unknown actor code(s) narnia"),
+        (["--from", "2024-12-10", "--to", "2024-12-01"], "is after --to"),
+    ):
+        result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "e.db"), *args])
+        assert result.exit_code == 1 and message in result.output
+        assert "Traceback" not in result.output
+    missing = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "run `stance ingest` first" in missing.output
