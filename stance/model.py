@@ -261,6 +261,14 @@ class StanceModel:
         secondary = self.manifest.get("secondary_labels", {})
         threshold = secondary.get("set_threshold", SET_THRESHOLD)
         proba, sets = self._probabilities(items)
+        factors = self.manifest.get("speaker_adjustment", {}).get("analyst")
+        if factors:
+            # Analysts' statements: the label shift measured at training (see training.py).
+            weights = np.array([factors[lab] for lab in LABELS])
+            for i, text in enumerate(items):
+                if text.startswith(ANALYST_MARKER + " "):
+                    adjusted = proba[i] * weights
+                    proba[i] = adjusted / adjusted.sum()
         return [
             self._prediction(t, p, None if sets is None else sets[i], threshold)
             for i, (t, p) in enumerate(zip(items, proba))

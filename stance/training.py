@@ -18,6 +18,7 @@ from .corpus import check_label_counts, file_sha256
 from .evaluation import classification_metrics
 from .labels import LABELS
 from .model import (
+    ANALYST_MARKER,
     StanceModel,
     build_pipeline,
     label_set,
@@ -110,6 +111,24 @@ def grouped_cross_validation(
     }
 
 
+def speaker_adjustment(inputs: list[str], labels, probabilities: np.ndarray) -> dict:
+    """Per-label factors that bring the model's out-of-fold probabilities for analysts'
+    statements to the label distribution annotated for them (a label-shift correction,
+    add-one smoothed): analysts mostly describe, so their words count less as a stance."""
+    rows = [i for i, text in enumerate(inputs) if text.startswith(ANALYST_MARKER + " ")]
+    if len(rows) < 20:
+        return {}
+    observed = np.array([sum(labels.iloc[i] == lab for i in rows) + 1 for lab in LABELS], float)
+    observed /= observed.sum()
+    predicted = probabilities[rows].mean(axis=0) + 1e-6
+    predicted /= predicted.sum()
+    factors = observed / predicted
+    return {
+        "analyst": {lab: round(float(f), 4) for lab, f in zip(LABELS, factors)},
+        "n_analyst": len(rows),
+    }
+
+
 def label_set_targets(frame: pd.DataFrame) -> np.ndarray:
     """What the classifier fits: label sets as "primary;other" strings."""
     if "labels" not in frame:
@@ -163,6 +182,9 @@ def train_model(
     if cross_validate:
         cv = grouped_cross_validation(frame, n_splits=cv_splits, seed=seed, **params)
         manifest["cv_metrics"] = cv["metrics"]
+        adjustment = speaker_adjustment(training_inputs(frame), frame["label"], cv["probabilities"])
+        if adjustment:
+            manifest["speaker_adjustment"] = adjustment
         if "labels" in frame:
             sets = [set(str(v).strip(";").split(";")) for v in frame["labels"]]
             manifest["secondary_labels"] = choose_set_threshold(
