@@ -39,7 +39,7 @@ _LEMMAS = (
     "reassure rebuff rebuke recall recommend refute regret reject remark reply report "
     "reprimand respond retort reveal salute signal slam state stress suggest tweet "
     "underline underscore urge voice vow warn welcome thank threaten denigrate decline "
-    "defend offer discuss convey"
+    "defend offer discuss convey recognise recognize"
 ).split()
 #: Lemmas that introduce a statement only in particular constructions (see _VERB_CONTEXT).
 _CONDITIONAL = {
@@ -156,6 +156,11 @@ _ABBREVIATIONS = frozenset(
     """mr mrs ms dr gen lt col maj adm sen rep gov st no vs jan feb mar apr jun jul aug sep
     sept oct nov dec u.s u.n u.k e.u u.a.e d.c jr sr prof rev capt sgt cpl inc co corp ltd
     fig approx est dept govt p.m a.m""".split()
+)
+#: Reactions named as nouns: "drew a strong rebuke from X", "praise from Y".
+_REACTION_NOUNS = frozenset(
+    """rebuke rebukes condemnation condemnations criticism praise backlash denial denials
+    protest protests warning warnings welcome support""".split()
 )
 #: Verbs that report speech in the inverted order ('"…," said the minister').
 _INVERTIBLE = frozenset(
@@ -867,6 +872,48 @@ def _sentence_statements(text, s_start, s_end, quotes, inside, registry, context
                 found.append(span)
             i += 2
             continue
+        # "…, as did France" — the same act by another speaker.
+        if (
+            tok.lower == "as"
+            and found
+            and i + 2 < len(tokens)
+            and tokens[i + 1].lower == "did"
+            and tokens[i - 1].text == ","
+        ):
+            phrase = _phrase_after(text, tokens, i + 2, s_end)
+            if phrase and _is_subject(phrase):
+                for part in _make_spans(
+                    text,
+                    found[-1].start,
+                    s_end,
+                    quotes,
+                    "as did",
+                    phrase,
+                    "as-did",
+                    registry,
+                    context,
+                ):
+                    found.append(part)
+            i += 2
+            continue
+        # "… drew a sharp rebuke from Maduro" — the reaction named as a noun.
+        if tok.lower in _REACTION_NOUNS and i + 2 < len(tokens) and tokens[i + 1].lower == "from":
+            phrase = _phrase_after(text, tokens, i + 2, s_end)
+            if phrase and _is_subject(phrase) and phrase[:1].isupper():
+                for part in _make_spans(
+                    text,
+                    s_start,
+                    s_end,
+                    quotes,
+                    tok.text,
+                    phrase,
+                    "reaction-noun",
+                    registry,
+                    context,
+                ):
+                    found.append(part)
+                i += 2
+                continue
         # ", with X accusing ..."
         if tok.lower == "with" and i > 0 and tokens[i - 1].text == ",":
             span = _with_clause(text, tokens, i, s_end, quotes, registry, context)

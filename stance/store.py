@@ -135,6 +135,26 @@ class IngestSummary:
     per_actor: dict[str, int] = field(default_factory=dict)
 
 
+def _retry_while_locked(action, seconds: float = BUSY_TIMEOUT_SECONDS) -> None:
+    """Run ``action``, waiting while another process holds the database: switching to WAL
+    and creating the schema need locks that SQLite's busy timeout does not always wait for
+    (two processes opening a new database at once)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    delay = 0.02
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc).lower()
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 class Store:
     """A connection to the statement database."""
 
@@ -153,15 +173,18 @@ class Store:
                 self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
             self.conn.row_factory = sqlite3.Row
             self.conn.isolation_level = None  # explicit transactions only
-            if not readonly:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-            self._prepare(readonly)
+            _retry_while_locked(lambda: self._configure(readonly))
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path}: cannot open the database ({exc}); check the path, "
                 "its permissions, or that it is a stance database"
             ) from None
+
+    def _configure(self, readonly: bool) -> None:
+        if not readonly:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self._prepare(readonly)
 
     def _prepare(self, readonly: bool) -> None:
         tables = {

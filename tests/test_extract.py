@@ -58,6 +58,8 @@ CASES = [
         "Anonymous Turkish security sources told Reuters that the operation continued.",
         [("Anonymous Turkish security sources", "turkey")],
     ),
+    ("Russia condemned the strike, as did France.", [("Russia", "russia"), ("France", "france")]),
+    ("The decision drew a sharp rebuke from Moscow.", [("Moscow", "russia")]),
     # Negative cases: no statement.
     ("Turkey has not officially called for a halt to the offensive.", []),
     ("Moscow declined to condemn the strike.", []),
