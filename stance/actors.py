@@ -133,6 +133,7 @@ def _parse_date(value: str, where: str) -> Date | None:
         raise RegistryError(f"{where}: invalid date {value!r}; use YYYY-MM-DD") from None
 
 
+@lru_cache(maxsize=65536)
 def _normalize(name: str) -> str:
     """Key for name lookups: lowercase, no diacritics-insensitive tricks, no leading 'the'."""
     import unicodedata

@@ -157,6 +157,15 @@ _ABBREVIATIONS = frozenset(
     sept oct nov dec u.s u.n u.k e.u u.a.e d.c jr sr prof rev capt sgt cpl inc co corp ltd
     fig approx est dept govt p.m a.m""".split()
 )
+#: A quick test before a sentence is tokenised: does any word that can introduce a
+#: statement occur in it? (One alternation of literal words: linear, no backtracking.)
+_MAY_SPEAK = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((re.escape(f) for f in SPEECH_VERBS), key=len, reverse=True))
+    + r"|according|rebukes?|condemnations?|criticism|praise|backlash|denials?|protests?"
+    r"|warnings?|welcome|support|did)\b",
+    re.IGNORECASE,
+)
 #: Reactions named as nouns: "drew a strong rebuke from X", "praise from Y".
 _REACTION_NOUNS = frozenset(
     """rebuke rebukes condemnation condemnations criticism praise backlash denial denials
@@ -854,6 +863,8 @@ def _quote_paragraph(text, p_start, p_end, quotes, registry, context) -> Span | 
 
 
 def _sentence_statements(text, s_start, s_end, quotes, inside, registry, context):
+    if not _MAY_SPEAK.search(text, s_start, s_end):
+        return  # no reporting verb, "according to" or named reaction: nobody speaks here
     tokens = _tokens(text, s_start, s_end, inside)
     if not tokens:
         return
