@@ -261,14 +261,24 @@ class StanceModel:
         secondary = self.manifest.get("secondary_labels", {})
         threshold = secondary.get("set_threshold", SET_THRESHOLD)
         proba, sets = self._probabilities(items)
-        factors = self.manifest.get("speaker_adjustment", {}).get("analyst")
+        adjustment = self.manifest.get("speaker_adjustment", {})
+        factors = adjustment.get("analyst")
         if factors:
-            # Analysts' statements: the label shift measured at training (see training.py).
+            # Analysts' statements: the label shift measured at training, and the confidence
+            # needed before an analyst is said to take a stance (see training.py).
             weights = np.array([factors[lab] for lab in LABELS])
+            threshold = adjustment.get("analyst_stance_threshold", 0.0)
+            other = LABELS.index("other")
             for i, text in enumerate(items):
                 if text.startswith(ANALYST_MARKER + " "):
                     adjusted = proba[i] * weights
-                    proba[i] = adjusted / adjusted.sum()
+                    adjusted = adjusted / adjusted.sum()
+                    stance = np.delete(adjusted, other).max()
+                    if threshold and stance < threshold:
+                        # Below the threshold the analyst describes: `other` leads.
+                        adjusted[other] = max(adjusted[other], stance + 1e-6)
+                        adjusted = adjusted / adjusted.sum()
+                    proba[i] = adjusted
         return [
             self._prediction(t, p, None if sets is None else sets[i], threshold)
             for i, (t, p) in enumerate(zip(items, proba))
