@@ -158,14 +158,19 @@ _ABBREVIATIONS = frozenset(
     fig approx est dept govt p.m a.m""".split()
 )
 #: A quick test before a sentence is tokenised: does any word that can introduce a
-#: statement occur in it? (One alternation of literal words: linear, no backtracking.)
-_MAY_SPEAK = re.compile(
-    r"\b(?:"
-    + "|".join(sorted((re.escape(f) for f in SPEECH_VERBS), key=len, reverse=True))
-    + r"|according|rebukes?|condemnations?|criticism|praise|backlash|denials?|protests?"
-    r"|warnings?|welcome|support|did)\b",
-    re.IGNORECASE,
+#: statement occur in it? (A set lookup of its lowercase words: a regular expression
+#: alternation of ~200 verb forms was twenty times slower.)
+_MAY_SPEAK_WORDS = frozenset(SPEECH_VERBS) | frozenset(
+    """according rebuke rebukes condemnation condemnations criticism praise backlash denial
+    denials protest protests warning warnings welcome support did""".split()
 )
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _may_speak(text: str, start: int, end: int) -> bool:
+    return not _MAY_SPEAK_WORDS.isdisjoint(_LOWER_WORD.findall(text[start:end].lower()))
+
+
 #: Reactions named as nouns: "drew a strong rebuke from X", "praise from Y".
 _REACTION_NOUNS = frozenset(
     """rebuke rebukes condemnation condemnations criticism praise backlash denial denials
@@ -863,7 +868,7 @@ def _quote_paragraph(text, p_start, p_end, quotes, registry, context) -> Span | 
 
 
 def _sentence_statements(text, s_start, s_end, quotes, inside, registry, context):
-    if not _MAY_SPEAK.search(text, s_start, s_end):
+    if not _may_speak(text, s_start, s_end):
         return  # no reporting verb, "according to" or named reaction: nobody speaks here
     tokens = _tokens(text, s_start, s_end, inside)
     if not tokens:
