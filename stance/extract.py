@@ -784,7 +784,8 @@ def _raw_spans(text: str, registry: Registry | None = None) -> Iterator[Span]:
 
 
 def _continuation(text, s_start, s_end, quotes, context) -> Span | None:
-    """A sentence that is mostly a quotation, continuing the previous statement's speaker."""
+    """A sentence or paragraph that is mostly a quotation, continuing the previous
+    statement's speaker."""
     stripped = text[s_start:s_end].strip()
     if not stripped or stripped[0] not in _OPEN_QUOTES + '"\u2018' or not context.spans:
         return None
@@ -838,33 +839,9 @@ def _quote_of(text: str, quotes, start: int, end: int) -> str | None:
 
 
 def _quote_paragraph(text, p_start, p_end, quotes, registry, context) -> Span | None:
-    """A paragraph that is a bare quote continues the previous speaker's statement;
-    "Turkey: \u201cquote\u201d" is a quote of the labelled speaker."""
-    para = text[p_start:p_end]
-    stripped = para.strip()
-    if not stripped:
-        return None
-    if not quotes or not context.spans:
-        return None
-    first = stripped[0]
-    covered = sum(b - a for a, b in quotes)
-    if first in _OPEN_QUOTES + '"\u2018' and covered >= 0.6 * len(stripped):
-        prior_idx = len(context.spans) - 1
-        prior = context.spans[prior_idx]
-        offset = p_start + para.index(first)
-        return Span(
-            offset,
-            p_end,
-            text[offset:p_end],
-            _quote_of(text, quotes, offset, p_end),
-            "",
-            prior.speaker,
-            prior.speaker_role,
-            prior.speaker_phrase,
-            "continuation",
-            prior_idx,
-        )
-    return None
+    """A paragraph that is a bare quote continues the previous speaker's statement (across
+    paragraphs, as news prints long quotes)."""
+    return _continuation(text, p_start, p_end, quotes, context)
 
 
 def _sentence_statements(text, s_start, s_end, quotes, inside, registry, context):

@@ -13,6 +13,7 @@ from stance.cli import main
 
 from .conftest import SEED_TEXT
 
+# The contract's prediction columns, spelled out: scripts rely on these exact names.
 LABEL_COLUMNS = [
     "label",
     "labels",
@@ -146,14 +147,7 @@ def test_extract_jsonl_contract():
         "start",
         "end",
         "evidence",
-        "label",
-        "labels",
-        "confidence",
-        "p_condemn",
-        "p_support",
-        "p_deny",
-        "p_deescalate",
-        "p_other",
+        *LABEL_COLUMNS,
     }
     assert keys <= set(records[0])
     text = SEED_TEXT.read_text(encoding="utf-8")
