@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from .actors import Registry, load_registry
 from .articles import Article, ArticleProblem, read_articles
 from .errors import ArticleError
-from .pipeline import article_statements
+from .pipeline import article_statements, classify_statements
 from .store import IngestSummary, Store
 
 BATCH_ARTICLES = 200
@@ -42,7 +42,14 @@ def ingest(
 
     def flush() -> None:
         if batch:
-            store.add_batch(batch, summary, model.version)
+            # One model call for the whole batch: per-call overhead (input validation in
+            # scikit-learn) would otherwise cost as much as classifying.
+            everything = classify_statements([s for _, found in batch for s in found], model)
+            classified, at = [], 0
+            for article, found in batch:
+                classified.append((article, everything[at : at + len(found)]))
+                at += len(found)
+            store.add_batch(classified, summary, model.version)
             if progress:
                 progress(len(batch))
             batch.clear()
@@ -60,7 +67,7 @@ def ingest(
                 summary.articles_duplicate += 1
                 continue
             try:
-                statements = article_statements(item, registry=registry, model=model)
+                statements = article_statements(item, registry=registry, classify=False)
             except ArticleError as exc:
                 summary.articles_failed += 1
                 summary.failures.append(f"{path}: {exc}")

@@ -224,7 +224,7 @@ def test_interrupted_ingest_leaves_a_consistent_database_and_resumes(tmp_path, d
     feed = _many_articles(tmp_path / "feed.jsonl", 30, "k")
 
     class Crashing:
-        """The model dies on its 4th call, as a killed process would mid-ingest."""
+        """The model dies on its 4th call (the 4th batch), as a killed process would."""
 
         def __init__(self, model):
             self.model, self.calls, self.version = model, 0, model.version
@@ -240,7 +240,7 @@ def test_interrupted_ingest_leaves_a_consistent_database_and_resumes(tmp_path, d
         ingest([str(feed)], store, model=Crashing(default_model), batch_size=2)
     with Store(db) as store:
         stored = store.count("articles")
-        assert stored == 2  # one whole batch; the batch in flight left nothing behind
+        assert stored == 6  # three whole batches; the batch in flight left nothing behind
         orphans = store.conn.execute(
             "SELECT COUNT(*) FROM statements WHERE article_id NOT IN (SELECT id FROM articles)"
         ).fetchone()[0]
