@@ -176,6 +176,11 @@ _REACTION_NOUNS = frozenset(
     """rebuke rebukes condemnation condemnations criticism praise backlash denial denials
     protest protests warning warnings welcome support""".split()
 )
+#: Words that end a speaker's noun phrase by starting an adverbial ("said Lavrov on
+#: Tuesday", "said the ministry, adding…"): where a phrase after a verb stops.
+_ADVERBIAL_STARTS = frozenset(
+    """on in at during after according adding while before late earlier told when as""".split()
+)
 #: Verbs that report speech in the inverted order ('"…," said the minister').
 _INVERTIBLE = frozenset(
     """say tell add write ask note insist explain warn declare stress reply respond argue
@@ -998,23 +1003,7 @@ def _reported(
         ends_clause = (
             stop is None
             or stop.text in {".", ",", ";", "!", "?"}
-            or stop.lower
-            in {
-                "on",
-                "in",
-                "at",
-                "during",
-                "after",
-                "according",
-                "adding",
-                "while",
-                "before",
-                "late",
-                "earlier",
-                "told",
-                "when",
-                "as",
-            }
+            or stop.lower in _ADVERBIAL_STARTS
         )
         head = phrase.split()[-1].lower().strip(".,") if phrase else ""
         speakerish = bool(phrase) and (
@@ -1117,24 +1106,7 @@ def _phrase_after(text, tokens, j, s_end, with_stop=False):
             or t.text in (_OPEN_QUOTES + _CLOSE_QUOTES + '"')
         ):
             break
-        if t.lower in {
-            "on",
-            "in",
-            "at",
-            "during",
-            "after",
-            "according",
-            "that",
-            "when",
-            "adding",
-            "while",
-            "as",
-            "to",
-            "before",
-            "late",
-            "earlier",
-            "told",
-        }:
+        if t.lower in _ADVERBIAL_STARTS or t.lower in {"that", "to"}:
             break
         words.append(t.text)
         stop = None
